@@ -1,0 +1,33 @@
+"""The one exception users catch: bad configuration, reported at start-up."""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable
+
+
+class ConfigError(ValueError):
+    """Raised at construction time so that a bad policy never serves a request.
+
+    The message names the option, the offending value and the fix; the parts
+    are also kept as attributes for tools that report them differently.
+    """
+
+    def __init__(self, option: str, value: object, problem: str, fix: str = "") -> None:
+        self.option = option
+        self.value = value
+        self.problem = problem
+        self.fix = fix
+        message = f"{option}={value!r}: {problem}"
+        if fix:
+            message += f"; {fix}"
+        super().__init__(message)
+
+
+def reject_unknown(given: Iterable[str], known: Iterable[str], where: str) -> None:
+    """Make a misspelt option an error with a suggestion, never a silent no-op."""
+    known_names = sorted(known)
+    for name in sorted(set(given) - set(known_names)):
+        close = difflib.get_close_matches(name, known_names, n=1)
+        fix = f"did you mean {close[0]!r}?" if close else "known: " + ", ".join(known_names)
+        raise ConfigError(name, ..., f"is not an option of {where}", fix)

@@ -1,0 +1,223 @@
+"""CORSMiddleware: reads the facts from the WSGI environ and applies decisions.
+
+It answers preflights itself and wraps ``start_response`` for everything else;
+it never buffers or iterates the application's body, so streaming responses
+stay streaming and the server still calls the iterable's ``close()``.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable, Iterable, Mapping
+from types import TracebackType
+from typing import Any, Union, Unpack
+
+from . import reasons
+from .decision import Decision, decide_actual, decide_preflight
+from .errors import ConfigError, reject_unknown
+from .logs import loggable, logger
+from .policy import OPTION_NAMES, CORSPolicy, Header, PolicyOptions
+from .resources import PathPattern, PathRouter
+from .vary import merge_headers
+
+Environ = dict[str, Any]
+ExcInfo = Union[tuple[type[BaseException], BaseException, TracebackType], tuple[None, None, None]]
+StartResponse = Callable[..., Callable[[bytes], object]]
+WSGIApp = Callable[[Environ, StartResponse], Iterable[bytes]]
+ResourceRules = Union[
+    Mapping[PathPattern, Union[CORSPolicy, Mapping[str, Any]]],
+    Iterable[tuple[PathPattern, Union[CORSPolicy, Mapping[str, Any]]]],
+]
+
+MIDDLEWARE_OPTIONS = frozenset(
+    {
+        "policy",
+        "resources",
+        "preflight_status",
+        "preflight_passthrough",
+        "catch_exceptions",
+        "on_decision",
+        "debug",
+    }
+)
+
+_STATUS_LINES = {200: "200 OK", 204: "204 No Content"}
+_REFUSED_STATUS = "403 Forbidden"
+_DEBUG_HEADER = "X-CORS-Decision"
+
+
+class CORSMiddleware:
+    """Wrap a WSGI application so that it answers the browser's CORS protocol.
+
+    Policy options (``allow_origins``, ``allow_methods``, ...) are those of
+    :class:`CORSPolicy`. ``resources`` maps path patterns to policies or to
+    option dicts that override the top-level options; paths that no rule
+    matches then pass through untouched.
+    """
+
+    def __init__(
+        self,
+        app: WSGIApp,
+        *,
+        policy: CORSPolicy | None = None,
+        resources: ResourceRules | None = None,
+        preflight_status: int = 204,
+        preflight_passthrough: bool = False,
+        catch_exceptions: bool = False,
+        on_decision: Callable[[Decision], object] | None = None,
+        debug: bool = False,
+        **options: Unpack[PolicyOptions],
+    ) -> None:
+        reject_unknown(options, OPTION_NAMES | MIDDLEWARE_OPTIONS, "CORSMiddleware")
+        if policy is not None and options:
+            raise ConfigError("policy", policy, "cannot be combined with policy options", "pass either one")
+        if preflight_status not in _STATUS_LINES:
+            raise ConfigError("preflight_status", preflight_status, "must be 204 or 200")
+        for name, flag in (
+            ("preflight_passthrough", preflight_passthrough),
+            ("catch_exceptions", catch_exceptions),
+            ("debug", debug),
+        ):
+            if type(flag) is not bool:
+                raise ConfigError(name, flag, "must be True or False")
+        if on_decision is not None and not callable(on_decision):
+            raise ConfigError("on_decision", on_decision, "is not callable")
+        base = policy if policy is not None else CORSPolicy(**options)
+        router = None if resources is None else _router(base, resources)
+        if router is None and base.origins.is_empty:
+            logger.warning("CORSMiddleware allows no origin: every cross-origin read will be refused")
+        self.app = app
+        # One attribute, read once per request, so that it can be swapped atomically.
+        self._routing = (base, router)
+        self.preflight_status = preflight_status
+        self.preflight_passthrough = preflight_passthrough
+        self.catch_exceptions = catch_exceptions
+        self.on_decision = on_decision
+        self.debug = debug
+        self._status_line = _STATUS_LINES[preflight_status]
+        self._observe = on_decision is not None or debug
+
+    def __call__(self, environ: Environ, start_response: StartResponse) -> Iterable[bytes]:
+        policy, router = self._routing
+        if router is not None:
+            matched = router.match(environ.get("PATH_INFO", ""))
+            if matched is None:
+                return self.app(environ, start_response)
+            policy = matched
+        origin = environ.get("HTTP_ORIGIN")
+        if origin is not None and environ.get("REQUEST_METHOD") == "OPTIONS":
+            request_method = environ.get("HTTP_ACCESS_CONTROL_REQUEST_METHOD")
+            if request_method:
+                decision = decide_preflight(
+                    policy,
+                    origin,
+                    request_method,
+                    environ.get("HTTP_ACCESS_CONTROL_REQUEST_HEADERS"),
+                    environ.get("HTTP_ACCESS_CONTROL_REQUEST_PRIVATE_NETWORK") == "true",
+                )
+                self._report(decision)
+                if self.preflight_passthrough:
+                    return self._call_app(environ, start_response, decision)
+                return self._answer_preflight(decision, start_response)
+        decision = decide_actual(policy, origin)
+        if (not decision.allowed and decision.origin is not None) or self._observe:
+            self._report(decision)
+        return self._call_app(environ, start_response, decision)
+
+    @property
+    def policy(self) -> CORSPolicy:
+        """The top-level policy (the defaults of every resource rule)."""
+        return self._routing[0]
+
+    def _call_app(
+        self, environ: Environ, start_response: StartResponse, decision: Decision
+    ) -> Iterable[bytes]:
+        headers = decision.headers
+        if self.debug:
+            headers = (*headers, _debug_header(decision))
+        vary = decision.vary
+
+        def cors_start_response(
+            status: str, app_headers: list[Header], exc_info: ExcInfo | None = None
+        ) -> Callable[[bytes], object]:
+            return start_response(status, merge_headers(app_headers, headers, vary), exc_info)
+
+        if not self.catch_exceptions:
+            return self.app(environ, cors_start_response)
+        try:
+            return self.app(environ, cors_start_response)
+        except Exception:
+            logger.exception("unhandled exception in the application; answering 500 with CORS headers")
+            body = b"Internal Server Error\n"
+            error_headers = [
+                ("Content-Type", "text/plain; charset=utf-8"),
+                ("Content-Length", str(len(body))),
+            ]
+            start_response(
+                "500 Internal Server Error",
+                merge_headers(error_headers, headers, vary),
+                sys.exc_info(),
+            )
+            return [body]
+
+    def _answer_preflight(self, decision: Decision, start_response: StartResponse) -> Iterable[bytes]:
+        headers = [*decision.headers, ("Vary", ", ".join(decision.vary))]
+        if self.debug:
+            headers.append(_debug_header(decision))
+        if decision.allowed:
+            if self.preflight_status == 200:
+                headers.append(("Content-Length", "0"))
+            start_response(self._status_line, headers)
+            return []
+        body = f"CORS preflight refused: {decision.message}\n".encode("ascii")
+        headers += [
+            ("Content-Type", "text/plain; charset=utf-8"),
+            ("Content-Length", str(len(body))),
+        ]
+        start_response(_REFUSED_STATUS, headers)
+        return [body]
+
+    def _report(self, decision: Decision) -> None:
+        if not decision.allowed and decision.reason != reasons.NO_ORIGIN:
+            # A refused actual request may well be same-origin; only preflights
+            # (always cross-origin) are worth INFO.
+            level = 20 if decision.preflight else 10
+            if logger.isEnabledFor(level):
+                logger.log(
+                    level,
+                    "CORS refused %s: origin=%s reason=%s",
+                    "preflight" if decision.preflight else "request",
+                    loggable(decision.origin),
+                    decision.message,
+                )
+        if self.on_decision is not None:
+            try:
+                self.on_decision(decision)
+            except Exception:
+                logger.exception("on_decision callback %r failed", self.on_decision)
+
+
+def _debug_header(decision: Decision) -> Header:
+    """``X-CORS-Decision: refused; reason=header-not-allowed; header=x-foo``."""
+    value = "allowed" if decision.allowed else f"refused; reason={decision.reason}"
+    if decision.detail:
+        value += (
+            f"; {'header' if decision.reason == reasons.HEADER_NOT_ALLOWED else 'method'}={decision.detail}"
+        )
+    return (_DEBUG_HEADER, value)
+
+
+def _router(base: CORSPolicy, resources: ResourceRules) -> PathRouter[CORSPolicy]:
+    rules = resources.items() if isinstance(resources, Mapping) else resources
+    resolved: list[tuple[PathPattern, CORSPolicy]] = []
+    for rule in rules:
+        if not (isinstance(rule, tuple) and len(rule) == 2):
+            raise ConfigError("resources", rule, "is not a (path pattern, policy or options) pair")
+        pattern, options = rule
+        if isinstance(options, CORSPolicy):
+            resolved.append((pattern, options))
+        elif isinstance(options, Mapping):
+            resolved.append((pattern, base.replace(**options)))
+        else:
+            raise ConfigError("resources", options, "is neither a CORSPolicy nor a dict of options")
+    return PathRouter(resolved)

@@ -1,0 +1,272 @@
+"""Origins: the serialized-origin grammar, configured origin entries and matching.
+
+A request's Origin is matched only if it is byte-for-byte a canonical
+serialized origin (``scheme://host[:port]``, lower case, no default port).
+Anything else is refused before any pattern, regex or callable sees it, so a
+lookalike can never slip through a loose pattern and nothing unvalidated is
+ever reflected.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+import string
+import urllib.parse
+from collections.abc import Callable, Iterable
+from typing import Union
+
+from . import reasons
+from .errors import ConfigError
+from .logs import loggable, logger
+
+#: Longest Origin header we look at; a real one is well under 300 bytes.
+MAX_ORIGIN_LENGTH = 1024
+
+DEFAULT_PORTS = {"http": "80", "https": "443", "ws": "80", "wss": "443"}
+
+_LOWER = string.ascii_lowercase
+_DELETE_SCHEME_CHARS = dict.fromkeys(map(ord, _LOWER + string.digits + "+-."))
+_DELETE_HOST_CHARS = dict.fromkeys(map(ord, _LOWER + string.digits + "-_."))
+_DELETE_IPV6_CHARS = dict.fromkeys(map(ord, "0123456789abcdef:"))
+
+OriginCheck = Callable[[str], bool]
+OriginEntry = Union[str, OriginCheck]
+RegexEntry = Union[str, "re.Pattern[str]"]
+
+
+def split_origin(origin: str) -> tuple[str, str, str] | None:
+    """``(scheme, host, port)`` of a canonical serialized origin, else None.
+
+    The port is ``""`` when absent. Runs in linear time without regexes.
+    """
+    if len(origin) > MAX_ORIGIN_LENGTH:
+        return None
+    scheme, separator, rest = origin.partition("://")
+    if not separator or not scheme or scheme[0] not in _LOWER:
+        return None
+    if scheme.translate(_DELETE_SCHEME_CHARS):
+        return None
+    if rest.startswith("["):
+        end = rest.find("]") + 1
+        host, port_part = rest[:end], rest[end:]
+        if not end or not _is_canonical_ipv6(host[1:-1]):
+            return None
+    else:
+        host, colon, port = rest.partition(":")
+        port_part = colon + port
+        if not _is_canonical_name(host):
+            return None
+    if not port_part:
+        return scheme, host, ""
+    port = port_part[1:]
+    if port_part[0] != ":" or not _is_port(port) or DEFAULT_PORTS.get(scheme) == port:
+        return None
+    return scheme, host, port
+
+
+def _is_port(port: str) -> bool:
+    return 0 < len(port) <= 5 and port.isascii() and port.isdigit() and port[0] != "0" and int(port) <= 65535
+
+
+def _is_canonical_ipv6(address: str) -> bool:
+    if not address or address.translate(_DELETE_IPV6_CHARS):
+        return False
+    try:
+        return ipaddress.IPv6Address(address).compressed == address
+    except ValueError:
+        return False
+
+
+def _is_canonical_name(host: str) -> bool:
+    """A lower-case domain, or a dotted-quad IPv4 address as browsers write it."""
+    if not host or len(host) > 253 or host.translate(_DELETE_HOST_CHARS):
+        return False
+    labels = host.split(".")
+    if not all(0 < len(label) <= 63 for label in labels):
+        return False
+    last = labels[-1]
+    if last.isdigit() or last.startswith("0x"):
+        # The URL parser reads such a host as IPv4 and rewrites it; only the
+        # rewritten, dotted-quad form can arrive from a browser.
+        return len(labels) == 4 and all(
+            label.isdigit() and int(label) <= 255 and str(int(label)) == label for label in labels
+        )
+    return True
+
+
+def _suggest_canonical(value: str) -> str:
+    """Best guess at the canonical origin meant by a malformed entry, or ``""``."""
+    candidate = value.strip()
+    if "://" not in candidate:
+        candidate = "https://" + candidate
+    try:
+        parts = urllib.parse.urlsplit(candidate)
+        host = (parts.hostname or "").encode("idna").decode("ascii")
+        port = parts.port
+    except (ValueError, UnicodeError):
+        return ""
+    scheme = parts.scheme.lower()
+    if port is not None and DEFAULT_PORTS.get(scheme) != str(port):
+        host += f":{port}"
+    suggestion = f"{scheme}://{host}"
+    return suggestion if split_origin(suggestion) else ""
+
+
+def _origin_error(option: str, value: str) -> ConfigError:
+    suggestion = _suggest_canonical(value)
+    fix = f"write it as {suggestion!r}" if suggestion else "write it as scheme://host[:port]"
+    if value != value.strip() or any(c in value for c in " \t\r\n\0"):
+        problem = "contains white space or control characters"
+    elif "://" not in value:
+        problem = "has no scheme"
+    elif "/" in value.split("://", 1)[1]:
+        problem = "has a path or trailing slash; an origin never does"
+    elif "@" in value or "?" in value or "#" in value:
+        problem = "has userinfo, a query or a fragment; an origin never does"
+    elif value != value.lower():
+        problem = "is not lower case; browsers send origins in lower case"
+    elif not value.isascii():
+        problem = "is not ASCII; browsers send international names in punycode"
+    else:
+        problem = "is not a serialized origin as browsers send it (default port? invalid host?)"
+    return ConfigError(option, value, problem, fix + ", or it will never match")
+
+
+class OriginMatcher:
+    """Answers "is this origin allowed?" from structures built once.
+
+    Exact origins are a set; subdomain patterns a set of (scheme, parent
+    domain, port) looked up once per label of the request's host, so their
+    number does not change the cost; any-port patterns a set of (scheme, host);
+    regexes are compiled and always full-matched; callables are called last.
+    """
+
+    __slots__ = ("allow_any", "any_port", "callables", "exact", "regexes", "subdomains")
+
+    def __init__(self, origins: Iterable[OriginEntry], regexes: Iterable[RegexEntry]) -> None:
+        self.allow_any = False
+        exact: set[str] = set()
+        subdomains: set[tuple[str, str, str]] = set()
+        any_port: set[tuple[str, str]] = set()
+        callables: list[OriginCheck] = []
+        for entry in origins:
+            if callable(entry):
+                callables.append(entry)
+            elif not isinstance(entry, str):
+                raise ConfigError(
+                    "allow_origins", entry, "is neither a string nor a callable", "list origin strings"
+                )
+            elif entry == "*":
+                self.allow_any = True
+            elif entry == "null":
+                logger.warning(
+                    "allow_origins lists 'null': sandboxed iframes and data: or file: pages of any site "
+                    "send it, so it grants them all"
+                )
+                exact.add(entry)
+            elif "*" in entry:
+                self._add_pattern(entry, subdomains, any_port)
+            elif split_origin(entry) is None:
+                raise _origin_error("allow_origins", entry)
+            else:
+                exact.add(entry)
+        self.exact = frozenset(exact)
+        self.subdomains = frozenset(subdomains)
+        self.any_port = frozenset(any_port)
+        self.regexes = tuple(_compile(regex) for regex in regexes)
+        self.callables = tuple(callables)
+
+    @staticmethod
+    def _add_pattern(
+        entry: str, subdomains: set[tuple[str, str, str]], any_port: set[tuple[str, str]]
+    ) -> None:
+        """Accept ``scheme://*.domain[:port]`` and ``scheme://host:*`` (or both)."""
+        scheme, separator, rest = entry.partition("://")
+        wildcard_host = rest.startswith("*.")
+        rest = rest[2:] if wildcard_host else rest
+        wildcard_port = rest.endswith(":*")
+        rest = rest[:-2] if wildcard_port else rest
+        parsed = split_origin(f"{scheme}://{'x.' if wildcard_host else ''}{rest}")
+        if (
+            not separator
+            or "*" in rest
+            or parsed is None
+            or not (wildcard_host or wildcard_port)
+            or (wildcard_port and parsed[2])
+            or (wildcard_host and not parsed[1][2:].strip("0123456789."))
+        ):
+            raise ConfigError(
+                "allow_origins",
+                entry,
+                "is not a supported pattern",
+                "use 'https://*.example.com' (subdomains), 'http://localhost:*' (any port) "
+                "or allow_origin_regex",
+            )
+        if wildcard_host:
+            subdomains.add((scheme, parsed[1][2:], "*" if wildcard_port else parsed[2]))
+        else:
+            any_port.add((scheme, parsed[1]))
+
+    def check(self, origin: str) -> str:
+        """The reason code for ``origin``: ``reasons.ALLOWED`` or why not."""
+        if self.allow_any or origin in self.exact:
+            return reasons.ALLOWED
+        parts = split_origin(origin)
+        if parts is None:
+            return reasons.ORIGIN_MALFORMED
+        scheme, host, port = parts
+        if (scheme, host) in self.any_port:
+            return reasons.ALLOWED
+        if self.subdomains:
+            subdomains = self.subdomains
+            dot = host.find(".")
+            while dot != -1:
+                parent = host[dot + 1 :]
+                if (scheme, parent, port) in subdomains or (scheme, parent, "*") in subdomains:
+                    return reasons.ALLOWED
+                dot = host.find(".", dot + 1)
+        for regex in self.regexes:
+            if regex.fullmatch(origin):
+                return reasons.ALLOWED
+        for check in self.callables:
+            try:
+                if check(origin):
+                    return reasons.ALLOWED
+            except Exception:
+                logger.exception("origin check %r failed for origin %s", check, loggable(origin))
+                return reasons.ORIGIN_CHECK_FAILED
+        return reasons.ORIGIN_NOT_ALLOWED
+
+    @property
+    def depends_on_origin(self) -> bool:
+        """False only for ``*``, whose answer is the same for every request."""
+        return not self.allow_any
+
+    @property
+    def is_empty(self) -> bool:
+        return not (
+            self.allow_any or self.exact or self.subdomains or self.any_port or self.regexes or self.callables
+        )
+
+    def insecure_entries(self) -> list[str]:
+        """Plain-http entries other than loopback: anyone on the network path can be them."""
+        loopback = ("localhost", "127.0.0.1", "[::1]")
+        hosts = [(o, split_origin(o)) for o in self.exact]
+        found = [o for o, parts in hosts if parts and parts[0] == "http" and parts[1] not in loopback]
+        found += [f"http://*.{host}" for scheme, host, _ in self.subdomains if scheme == "http"]
+        found += [f"http://{h}:*" for scheme, h in self.any_port if scheme == "http" and h not in loopback]
+        return sorted(found)
+
+
+def _compile(regex: RegexEntry) -> re.Pattern[str]:
+    if isinstance(regex, re.Pattern):
+        if not isinstance(regex.pattern, str):
+            raise ConfigError("allow_origin_regex", regex, "is a bytes pattern", "use a str pattern")
+        return regex
+    if not isinstance(regex, str):
+        raise ConfigError("allow_origin_regex", regex, "is not a string or compiled pattern")
+    try:
+        return re.compile(regex)
+    except re.error as error:
+        raise ConfigError("allow_origin_regex", regex, f"does not compile ({error})") from None

@@ -1,0 +1,248 @@
+"""CORSPolicy: one validated, immutable policy with every header precomputed.
+
+All the checking happens here, once, at start-up; ``decision`` then only
+looks things up. A policy can be shared by any number of threads.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from types import MappingProxyType
+from typing import Any, TypedDict, Union, Unpack
+
+from .errors import ConfigError, reject_unknown
+from .logs import logger
+from .origins import OriginEntry, OriginMatcher, RegexEntry
+from .tokens import has_control_characters, is_token
+
+#: Methods a browser sends without asking (Fetch: CORS-safelisted methods).
+SAFELISTED_METHODS = frozenset({"GET", "HEAD", "POST"})
+
+#: Methods that browsers normalize to upper case; others keep their case.
+NORMALIZED_METHODS = frozenset({"DELETE", "GET", "HEAD", "OPTIONS", "POST", "PUT"})
+
+#: Methods no browser script may send (Fetch: forbidden methods).
+FORBIDDEN_METHODS = frozenset({"CONNECT", "TRACE", "TRACK"})
+
+#: Response headers script can never read, whatever is exposed.
+FORBIDDEN_RESPONSE_HEADERS = frozenset({"set-cookie", "set-cookie2"})
+
+#: Vary for answers that depend on the Origin header.
+VARY_ORIGIN = ("Origin",)
+
+#: Vary for preflight answers, which also depend on what was requested.
+VARY_PREFLIGHT = ("Origin", "Access-Control-Request-Method", "Access-Control-Request-Headers")
+VARY_PREFLIGHT_PRIVATE_NETWORK = (*VARY_PREFLIGHT, "Access-Control-Request-Private-Network")
+
+Header = tuple[str, str]
+Names = Union[str, Iterable[str]]
+
+
+class PolicyOptions(TypedDict, total=False):
+    """The options of a CORSPolicy, also accepted by CORSMiddleware and the loaders."""
+
+    allow_origins: OriginEntry | Iterable[OriginEntry]
+    allow_origin_regex: RegexEntry | Iterable[RegexEntry] | None
+    allow_methods: Names
+    allow_headers: Names
+    allow_credentials: bool
+    expose_headers: Names
+    max_age: int | None
+    allow_private_network: bool
+
+
+OPTION_NAMES = frozenset(PolicyOptions.__annotations__)
+
+_DEFAULTS: Mapping[str, Any] = MappingProxyType(
+    {
+        "allow_origins": (),
+        "allow_origin_regex": None,
+        "allow_methods": ("GET", "HEAD", "POST"),
+        "allow_headers": (),
+        "allow_credentials": False,
+        "expose_headers": (),
+        "max_age": 600,
+        "allow_private_network": False,
+    }
+)
+
+
+class CORSPolicy:
+    """Who may read responses, with which methods, headers and credentials.
+
+    Construction validates every option and raises ConfigError naming the
+    option, the value and the fix; nothing is checked again per request.
+    """
+
+    __slots__ = (
+        "actual_headers",
+        "actual_vary",
+        "allow_credentials",
+        "allow_private_network",
+        "allowed_headers",
+        "allowed_methods",
+        "options",
+        "origins",
+        "preflight_headers",
+        "wildcard_headers",
+    )
+
+    options: Mapping[str, Any]
+    """The options as given (after defaults), for ``replace`` and for display."""
+    origins: OriginMatcher
+    allow_credentials: bool
+    allow_private_network: bool
+    allowed_methods: frozenset[str] | None
+    """None means any method."""
+    allowed_headers: frozenset[str] | None
+    """Lower-case names; None means any header."""
+    actual_headers: tuple[Header, ...]
+    """Headers for a granted actual request, after Access-Control-Allow-Origin."""
+    wildcard_headers: tuple[Header, ...]
+    """The complete grant of an ``*`` policy, sent on every response."""
+    preflight_headers: tuple[Header, ...]
+    """Headers for a granted preflight, after Access-Control-Allow-Origin."""
+    actual_vary: tuple[str, ...]
+    """Vary names for every actual response of this policy."""
+
+    def __init__(self, **options: Unpack[PolicyOptions]) -> None:
+        reject_unknown(options, OPTION_NAMES, "CORSPolicy")
+        merged: dict[str, Any] = {**_DEFAULTS, **options}
+        credentials = _flag(merged, "allow_credentials")
+        private_network = _flag(merged, "allow_private_network")
+        origins = OriginMatcher(_entries(merged["allow_origins"]), _regexes(merged["allow_origin_regex"]))
+        if origins.allow_any and credentials:
+            raise ConfigError(
+                "allow_origins",
+                "*",
+                "cannot be combined with allow_credentials=True: every site could read "
+                "your users' authenticated responses",
+                "list the origins you trust",
+            )
+        if credentials and origins.insecure_entries():
+            logger.warning(
+                "allow_credentials=True with plain-http origins %s: anyone on the network path "
+                "can act as them",
+                origins.insecure_entries(),
+            )
+        methods = _methods(merged["allow_methods"])
+        headers = _names("allow_headers", merged["allow_headers"])
+        exposed = _names("expose_headers", merged["expose_headers"])
+        if exposed == ("*",) and credentials:
+            raise ConfigError(
+                "expose_headers",
+                "*",
+                "is ignored by browsers for requests with credentials",
+                "list the header names to expose",
+            )
+        forbidden = sorted(FORBIDDEN_RESPONSE_HEADERS.intersection(h.lower() for h in exposed))
+        if forbidden:
+            raise ConfigError("expose_headers", forbidden[0], "can never be exposed to script", "remove it")
+        max_age = merged["max_age"]
+        if max_age is not None and (type(max_age) is not int or max_age < 0):
+            raise ConfigError("max_age", max_age, "must be an int >= 0 (seconds) or None", "for example 600")
+
+        set_ = object.__setattr__
+        set_(self, "options", MappingProxyType(merged))
+        set_(self, "origins", origins)
+        set_(self, "allow_credentials", credentials)
+        set_(self, "allow_private_network", private_network)
+        set_(self, "allowed_methods", None if methods == ("*",) else frozenset(methods))
+        set_(self, "allowed_headers", None if headers == ("*",) else frozenset(h.lower() for h in headers))
+
+        credential_headers: tuple[Header, ...] = (
+            (("Access-Control-Allow-Credentials", "true"),) if credentials else ()
+        )
+        expose: tuple[Header, ...] = (
+            (("Access-Control-Expose-Headers", ", ".join(exposed)),) if exposed else ()
+        )
+        actual = credential_headers + expose
+        set_(self, "actual_headers", actual)
+        set_(self, "wildcard_headers", (("Access-Control-Allow-Origin", "*"), *actual))
+        preflight = list(credential_headers)
+        if self.allowed_methods is not None:
+            preflight.append(("Access-Control-Allow-Methods", ", ".join(methods)))
+        if self.allowed_headers:
+            preflight.append(("Access-Control-Allow-Headers", ", ".join(headers)))
+        if max_age is not None:
+            preflight.append(("Access-Control-Max-Age", str(max_age)))
+        set_(self, "preflight_headers", tuple(preflight))
+        set_(self, "actual_vary", () if origins.allow_any else ("Origin",))
+
+    def __setattr__(self, name: str, value: object) -> None:
+        raise AttributeError(f"CORSPolicy is immutable; use replace({name}=...)")
+
+    def __delattr__(self, name: str) -> None:
+        raise AttributeError("CORSPolicy is immutable")
+
+    def __repr__(self) -> str:
+        changed = {k: v for k, v in self.options.items() if v != _DEFAULTS[k]}
+        return "CORSPolicy(" + ", ".join(f"{k}={v!r}" for k, v in changed.items()) + ")"
+
+    def replace(self, **changes: Unpack[PolicyOptions]) -> CORSPolicy:
+        """A new, validated policy with some options changed."""
+        return CORSPolicy(**{**self.options, **changes})
+
+    @property
+    def preflight_vary(self) -> tuple[str, ...]:
+        """Vary names for preflight answers."""
+        return VARY_PREFLIGHT_PRIVATE_NETWORK if self.allow_private_network else VARY_PREFLIGHT
+
+
+def _flag(options: Mapping[str, Any], name: str) -> bool:
+    value = options[name]
+    if type(value) is not bool:
+        # "false" is truthy: a string here must never silently grant credentials.
+        raise ConfigError(name, value, "must be True or False", "use a bool, not a string or number")
+    return value
+
+
+def _entries(value: object) -> list[OriginEntry]:
+    if isinstance(value, str) or callable(value):
+        return [value]
+    if isinstance(value, Iterable):
+        return list(value)
+    raise ConfigError("allow_origins", value, "is not a string, callable or list of them")
+
+
+def _regexes(value: object) -> list[RegexEntry]:
+    if value is None:
+        return []
+    if isinstance(value, (str, bytes)) or hasattr(value, "fullmatch"):
+        return [value]  # type: ignore[list-item]
+    if isinstance(value, Iterable):
+        return list(value)
+    raise ConfigError("allow_origin_regex", value, "is not a pattern or a list of patterns")
+
+
+def _names(option: str, value: object, case_sensitive: bool = False) -> tuple[str, ...]:
+    """Validated header names (or methods), in order, without duplicates."""
+    if isinstance(value, str):
+        items: list[object] = [value]
+    elif isinstance(value, Iterable):
+        items = list(value)
+    else:
+        raise ConfigError(option, value, "is not a string or a list of strings")
+    names: dict[str, str] = {}
+    for item in items:
+        if not isinstance(item, str) or has_control_characters(item) or not is_token(item):
+            raise ConfigError(
+                option,
+                item,
+                "is not a valid token",
+                "use names such as 'X-Requested-With' without spaces or commas",
+            )
+        names.setdefault(item if case_sensitive else item.lower(), item)
+    result = tuple(names.values())
+    if "*" in result and len(result) > 1:
+        raise ConfigError(option, items, "mixes '*' with names", "use '*' alone or list names")
+    return result
+
+
+def _methods(value: object) -> tuple[str, ...]:
+    methods = _names("allow_methods", value, case_sensitive=True)
+    for method in methods:
+        if method.upper() in FORBIDDEN_METHODS:
+            raise ConfigError("allow_methods", method, "is forbidden in browsers", "remove it")
+    # Browsers upper-case these six (Fetch: normalize a method); others stay as sent.
+    return tuple(dict.fromkeys(m.upper() if m.upper() in NORMALIZED_METHODS else m for m in methods))

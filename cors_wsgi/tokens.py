@@ -1,0 +1,50 @@
+"""HTTP token grammar and the bounded parsing of comma-separated header lists.
+
+Everything here may see hostile request data, so it runs in linear time over
+input whose length was capped first, and never uses a backtracking regex.
+"""
+
+from __future__ import annotations
+
+import string
+
+#: RFC 9110 ``tchar``: the characters a method or header name may contain.
+TCHARS = frozenset("!#$%&'*+-.^_`|~" + string.ascii_letters + string.digits)
+_DELETE_TCHARS = dict.fromkeys(map(ord, TCHARS))
+
+#: Longest Access-Control-Request-Headers value we parse. Browsers send a few
+#: hundred bytes; anything longer is refused before it is split.
+MAX_HEADER_LIST_LENGTH = 4096
+
+#: Longest Access-Control-Request-Method value we look at.
+MAX_METHOD_LENGTH = 64
+
+
+def is_token(value: str) -> bool:
+    """True for a non-empty RFC 9110 token (a method or a header name)."""
+    return bool(value) and not value.translate(_DELETE_TCHARS)
+
+
+def has_control_characters(value: str) -> bool:
+    """True if writing ``value`` into a header could split or corrupt it."""
+    return "\r" in value or "\n" in value or "\0" in value
+
+
+def parse_header_list(value: str) -> list[str] | None:
+    """Lower-cased, de-duplicated names of a header-name list, in order.
+
+    Tolerates optional white space and empty elements (as intermediaries
+    produce), and returns None when the value is too long or an element is not
+    a token: one bad element makes the whole list invalid, as in browsers.
+    """
+    if len(value) > MAX_HEADER_LIST_LENGTH:
+        return None
+    names: dict[str, None] = {}
+    for element in value.lower().split(","):
+        name = element.strip(" \t")
+        if not name:
+            continue
+        if not is_token(name):
+            return None
+        names[name] = None
+    return list(names)

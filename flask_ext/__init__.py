@@ -1,0 +1,1 @@
+"""Flask extension with flask-cors's interface, built on the cors_wsgi core (in progress)."""
