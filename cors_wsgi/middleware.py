@@ -10,7 +10,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable, Iterable, Mapping
 from types import TracebackType
-from typing import Any, Union, Unpack
+from typing import Any, NamedTuple, Union, Unpack
 
 from . import reasons
 from .decision import Decision, decide_actual, decide_preflight
@@ -24,6 +24,8 @@ Environ = dict[str, Any]
 ExcInfo = Union[tuple[type[BaseException], BaseException, TracebackType], tuple[None, None, None]]
 StartResponse = Callable[..., Callable[[bytes], object]]
 WSGIApp = Callable[[Environ, StartResponse], Iterable[bytes]]
+Resolver = Callable[[Environ], Union[CORSPolicy, None]]
+"""Picks the policy for a request from its environ; None lets it pass through untouched."""
 ResourceRules = Union[
     Mapping[PathPattern, Union[CORSPolicy, Mapping[str, Any]]],
     Iterable[tuple[PathPattern, Union[CORSPolicy, Mapping[str, Any]]]],
@@ -33,6 +35,7 @@ MIDDLEWARE_OPTIONS = frozenset(
     {
         "policy",
         "resources",
+        "resolver",
         "preflight_status",
         "preflight_passthrough",
         "catch_exceptions",
@@ -52,7 +55,9 @@ class CORSMiddleware:
     Policy options (``allow_origins``, ``allow_methods``, ...) are those of
     :class:`CORSPolicy`. ``resources`` maps path patterns to policies or to
     option dicts that override the top-level options; paths that no rule
-    matches then pass through untouched.
+    matches then pass through untouched. ``resolver`` is the general form used
+    by framework adapters: a function of the environ returning the policy,
+    or None to pass the request through.
     """
 
     def __init__(
@@ -61,6 +66,7 @@ class CORSMiddleware:
         *,
         policy: CORSPolicy | None = None,
         resources: ResourceRules | None = None,
+        resolver: Resolver | None = None,
         preflight_status: int = 204,
         preflight_passthrough: bool = False,
         catch_exceptions: bool = False,
@@ -69,8 +75,6 @@ class CORSMiddleware:
         **options: Unpack[PolicyOptions],
     ) -> None:
         reject_unknown(options, OPTION_NAMES | MIDDLEWARE_OPTIONS, "CORSMiddleware")
-        if policy is not None and options:
-            raise ConfigError("policy", policy, "cannot be combined with policy options", "pass either one")
         if preflight_status not in _STATUS_LINES:
             raise ConfigError("preflight_status", preflight_status, "must be 204 or 200")
         for name, flag in (
@@ -82,13 +86,7 @@ class CORSMiddleware:
                 raise ConfigError(name, flag, "must be True or False")
         if on_decision is not None and not callable(on_decision):
             raise ConfigError("on_decision", on_decision, "is not callable")
-        base = policy if policy is not None else CORSPolicy(**options)
-        router = None if resources is None else _router(base, resources)
-        if router is None and base.origins.is_empty:
-            logger.warning("CORSMiddleware allows no origin: every cross-origin read will be refused")
         self.app = app
-        # One attribute, read once per request, so that it can be swapped atomically.
-        self._routing = (base, router)
         self.preflight_status = preflight_status
         self.preflight_passthrough = preflight_passthrough
         self.catch_exceptions = catch_exceptions
@@ -96,14 +94,41 @@ class CORSMiddleware:
         self.debug = debug
         self._status_line = _STATUS_LINES[preflight_status]
         self._observe = on_decision is not None or debug
+        self._routing = _routing(policy, resources, resolver, options)
+
+    def reconfigure(
+        self,
+        *,
+        policy: CORSPolicy | None = None,
+        resources: ResourceRules | None = None,
+        resolver: Resolver | None = None,
+        **options: Unpack[PolicyOptions],
+    ) -> None:
+        """Validate a new configuration, then swap it in atomically.
+
+        Policy options change the current top-level policy (the others keep
+        their values); resources given here replace the rules, otherwise the
+        current rules are kept and re-based on the new top-level policy. A
+        ConfigError leaves the running configuration untouched. Requests in
+        flight finish with the configuration they started with.
+        """
+        reject_unknown(options, OPTION_NAMES | {"policy", "resources", "resolver"}, "reconfigure")
+        current = self._routing
+        if policy is None and resolver is None:
+            policy = current.policy.replace(**options)
+            options = {}
+        if resources is None and resolver is None:
+            resources, resolver = current.resources, current.resolver
+        self._routing = _routing(policy, resources, resolver, options)
 
     def __call__(self, environ: Environ, start_response: StartResponse) -> Iterable[bytes]:
-        policy, router = self._routing
-        if router is not None:
-            matched = router.match(environ.get("PATH_INFO", ""))
-            if matched is None:
+        routing = self._routing
+        policy = routing.policy
+        if routing.select is not None:
+            selected = routing.select(environ)
+            if selected is None:
                 return self.app(environ, start_response)
-            policy = matched
+            policy = selected
         origin = environ.get("HTTP_ORIGIN")
         if origin is not None and environ.get("REQUEST_METHOD") == "OPTIONS":
             request_method = environ.get("HTTP_ACCESS_CONTROL_REQUEST_METHOD")
@@ -127,7 +152,7 @@ class CORSMiddleware:
     @property
     def policy(self) -> CORSPolicy:
         """The top-level policy (the defaults of every resource rule)."""
-        return self._routing[0]
+        return self._routing.policy
 
     def _call_app(
         self, environ: Environ, start_response: StartResponse, decision: Decision
@@ -207,7 +232,45 @@ def _debug_header(decision: Decision) -> Header:
     return (_DEBUG_HEADER, value)
 
 
+class _Routing(NamedTuple):
+    """Everything that picks the policy for a request, swapped as one value."""
+
+    policy: CORSPolicy
+    """The top-level policy."""
+    select: Resolver | None
+    """Picks the policy for a request (None: pass it through); None: always ``policy``."""
+    resources: ResourceRules | None
+    resolver: Resolver | None
+
+
+def _routing(
+    policy: CORSPolicy | None,
+    resources: ResourceRules | None,
+    resolver: Resolver | None,
+    options: Mapping[str, Any],
+) -> _Routing:
+    if policy is not None and options:
+        raise ConfigError("policy", policy, "cannot be combined with policy options", "pass either one")
+    if resources is not None and resolver is not None:
+        raise ConfigError("resolver", resolver, "cannot be combined with resources", "pass either one")
+    if resolver is not None and not callable(resolver):
+        raise ConfigError("resolver", resolver, "is not callable", "pass a function of the environ")
+    base = policy if policy is not None else CORSPolicy(**options)
+    if resources is not None:
+        router = _router(base, resources)
+
+        def by_path(environ: Environ) -> CORSPolicy | None:
+            return router.match(environ.get("PATH_INFO", ""))
+
+        return _Routing(base, by_path, resources, None)
+    if resolver is None and base.origins.is_empty:
+        logger.warning("CORSMiddleware allows no origin: every cross-origin read will be refused")
+    return _Routing(base, resolver, None, resolver)
+
+
 def _router(base: CORSPolicy, resources: ResourceRules) -> PathRouter[CORSPolicy]:
+    if isinstance(resources, (str, bytes)) or not isinstance(resources, (Mapping, Iterable)):
+        raise ConfigError("resources", resources, "is not a dict or a list of (pattern, options) pairs")
     rules = resources.items() if isinstance(resources, Mapping) else resources
     resolved: list[tuple[PathPattern, CORSPolicy]] = []
     for rule in rules:
