@@ -3,31 +3,43 @@
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-STAMP := $(VENV)/.installed
 PACKAGES := cors_wsgi flask_ext
+PIP := PIP_CONSTRAINT=constraints.txt $(BIN)/python -m pip install --quiet
 
-.PHONY: test lint typecheck pytest demo clean
+.PHONY: test lint typecheck pytest demo bench mutation docs clean
 
-$(STAMP): pyproject.toml constraints.txt
+$(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	PIP_CONSTRAINT=constraints.txt $(BIN)/python -m pip install --quiet -e '.[test]'
-	touch $(STAMP)
+
+# One stamp per extra: a target installs only what it needs.
+$(VENV)/.installed-%: pyproject.toml constraints.txt | $(BIN)/python
+	$(PIP) -e '.[$*]'
+	touch $@
 
 test: lint typecheck pytest
 
-lint: $(STAMP)
+lint: $(VENV)/.installed-test
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
-typecheck: $(STAMP)
+typecheck: $(VENV)/.installed-test
 	$(BIN)/mypy --strict $(PACKAGES)
 
-pytest: $(STAMP)
+pytest: $(VENV)/.installed-test
 	$(BIN)/python -m pytest
 
-demo: $(STAMP)
+demo: $(VENV)/.installed-test
 	$(BIN)/python -m examples.demo
 
+bench: $(VENV)/.installed-bench
+	$(BIN)/python -m benchmarks
+
+mutation: $(VENV)/.installed-mutation $(VENV)/.installed-test
+	$(BIN)/mutmut run
+
+docs: $(VENV)/.installed-docs
+	$(BIN)/sphinx-build -W --keep-going -b html docs docs/_build/html
+
 clean:
-	rm -rf $(VENV) build dist *.egg-info .pytest_cache .mypy_cache .ruff_cache .hypothesis
+	rm -rf $(VENV) build dist *.egg-info .pytest_cache .mypy_cache .ruff_cache .hypothesis docs/_build
