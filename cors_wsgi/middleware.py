@@ -10,7 +10,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable, Iterable, Mapping
 from types import TracebackType
-from typing import Any, NamedTuple, Union, Unpack
+from typing import Any, NamedTuple, Self, Union, Unpack
 
 from . import reasons
 from .decision import Decision, decide_actual, decide_preflight
@@ -95,6 +95,25 @@ class CORSMiddleware:
         self._status_line = _STATUS_LINES[preflight_status]
         self._observe = on_decision is not None or debug
         self._routing = _routing(policy, resources, resolver, options)
+
+    @classmethod
+    def from_mapping(
+        cls, app: WSGIApp, mapping: Mapping[str, Any], *, source: str = "mapping", **overrides: Any
+    ) -> Self:
+        """Build from a dict such as a Django setting; errors name ``source`` and the key."""
+        from .config import build, options_from_mapping
+
+        return build(cls, app, options_from_mapping(mapping, source), overrides, source)
+
+    @classmethod
+    def from_env(
+        cls, app: WSGIApp, prefix: str = "CORS_", environ: Mapping[str, str] | None = None, **overrides: Any
+    ) -> Self:
+        """Build from ``CORS_ALLOW_ORIGINS``-style variables; keyword overrides win."""
+        from .config import build, options_from_env
+
+        options = options_from_env(environ, prefix)
+        return build(cls, app, options, overrides, "environment", lambda name: prefix + name.upper())
 
     def reconfigure(
         self,
