@@ -1,0 +1,500 @@
+"""``cors-wsgi``: why a browser allows or blocks a cross-origin request.
+
+``check`` asks a live server and judges its answers as a browser does;
+``explain`` runs the same request through CORSMiddleware offline, showing the
+core's decision and reason codes; ``serve`` wraps any WSGI app for local
+development. Exit status: 0 allowed, 1 blocked, 2 usage or network error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import http.client
+import importlib
+import ipaddress
+import json
+import os
+import sys
+import urllib.parse
+from collections.abc import Iterable, Sequence
+from socketserver import ThreadingMixIn
+from typing import Any, NoReturn, TextIO
+from wsgiref.simple_server import WSGIServer, make_server
+from wsgiref.util import setup_testing_defaults
+
+from . import __version__, browser, reasons
+from .config import build, options_from_env_file, options_from_ini
+from .decision import Decision
+from .errors import ConfigError
+from .middleware import CORSMiddleware, Environ, StartResponse, WSGIApp
+from .origins import DEFAULT_PORTS, split_origin
+from .tokens import has_control_characters, is_token
+
+EXIT_ALLOWED, EXIT_BLOCKED, EXIT_ERROR = 0, 1, 2
+
+#: What to do about each of the core's refusals.
+CORE_FIXES = {
+    reasons.ALLOWED: "",
+    reasons.NO_ORIGIN: "not a CORS request; nothing to grant",
+    reasons.ORIGIN_NOT_ALLOWED: "add the origin to allow_origins exactly as the browser sends it",
+    reasons.ORIGIN_MALFORMED: "browsers send scheme://host[:port] in lower case; check the Origin",
+    reasons.ORIGIN_CHECK_FAILED: "the origin callable raised; see the cors_wsgi log for the traceback",
+    reasons.METHOD_MALFORMED: "Access-Control-Request-Method must be a single method name",
+    reasons.METHOD_NOT_ALLOWED: "add the method to allow_methods (names are case-sensitive)",
+    reasons.HEADERS_MALFORMED: "Access-Control-Request-Headers must be a short comma-separated list of names",
+    reasons.HEADER_NOT_ALLOWED: "add the header to allow_headers, or stop sending it",
+    reasons.PRIVATE_NETWORK_NOT_ALLOWED: "set allow_private_network=True if this server is meant for it",
+}
+
+_MAX_BODY = 1 << 16
+_SHOWN_BODY = 200
+
+
+class UsageError(Exception):
+    """A bad argument: reported in one line, exit status 2."""
+
+
+def escape(value: str) -> str:
+    """Make an untrusted value safe to print: controls and non-ASCII become escapes."""
+    return value.encode("unicode_escape").decode("ascii")
+
+
+# -- arguments ---------------------------------------------------------------
+
+
+def _origin(value: str) -> str:
+    if value != "null" and split_origin(value) is None:
+        raise argparse.ArgumentTypeError(
+            f"{escape(value)!r} is not an origin as browsers send it: scheme://host[:port], lower case, "
+            "no default port, no path or trailing slash"
+        )
+    return value
+
+
+def _header(value: str) -> browser.Header:
+    name, colon, raw = value.partition(":")
+    name = name.strip()
+    if not colon or not is_token(name) or has_control_characters(raw) or not raw.isascii():
+        raise argparse.ArgumentTypeError(f"{escape(value)!r} is not 'Name: value' (ASCII, one line)")
+    if browser.is_forbidden_request_header(name):
+        raise argparse.ArgumentTypeError(
+            f"{name} is a forbidden request header: the browser sets it, a script cannot"
+            + (" (use --credentials for cookies)" if name.lower() == "cookie" else "")
+        )
+    return name, browser.normalize_value(raw)
+
+
+def _method(value: str) -> str:
+    if not is_token(value):
+        raise argparse.ArgumentTypeError(f"{escape(value)!r} is not a method name")
+    if browser.is_forbidden_method(value):
+        raise argparse.ArgumentTypeError(f"{value} is a forbidden method: fetch() refuses to send it")
+    return browser.normalize_method(value)
+
+
+def _names(values: Iterable[str]) -> list[str]:
+    return [name.strip() for value in values for name in value.split(",") if name.strip()]
+
+
+def _add_request_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--origin", required=True, type=_origin, help="the page's origin, e.g. https://app.example.com"
+    )
+    parser.add_argument(
+        "--method",
+        default="GET",
+        type=_method,
+        help="as the script passes it (default GET; 'patch' stays lower case)",
+    )
+    parser.add_argument(
+        "--header",
+        action="append",
+        default=[],
+        type=_header,
+        metavar="'NAME: VALUE'",
+        help="a header set by script",
+    )
+    parser.add_argument(
+        "--credentials", action="store_true", help="credentials: 'include' (cookies, HTTP auth)"
+    )
+    parser.add_argument(
+        "--private-network", action="store_true", help="the target is on a more private network"
+    )
+    parser.add_argument("--json", action="store_true", help="print one JSON object")
+    parser.add_argument("-v", "--verbose", action="store_true", help="show the raw headers exchanged")
+
+
+def _add_policy_arguments(parser: argparse.ArgumentParser) -> None:
+    group = parser.add_argument_group("policy (the options of CORSPolicy)")
+    group.add_argument(
+        "--allow-origin", action="append", default=[], metavar="ORIGIN", help="repeatable; '*' for any"
+    )
+    group.add_argument(
+        "--allow-origin-regex", action="append", default=[], metavar="REGEX", help="full-matched"
+    )
+    group.add_argument(
+        "--allow-method", action="append", default=[], metavar="METHOD", help="repeatable or a,b"
+    )
+    group.add_argument(
+        "--allow-header", action="append", default=[], metavar="NAME", help="repeatable or a,b"
+    )
+    group.add_argument("--allow-credentials", action="store_true")
+    group.add_argument(
+        "--expose-header", action="append", default=[], metavar="NAME", help="repeatable or a,b"
+    )
+    group.add_argument("--max-age", type=int, metavar="SECONDS")
+    group.add_argument("--allow-private-network", action="store_true")
+    group.add_argument(
+        "--config",
+        metavar="FILE",
+        help="options from an ini file (.ini, .cfg) or a .env file; flags override them",
+    )
+    group.add_argument("--section", default="cors", help="ini section (default cors; [filter:cors] works)")
+    group.add_argument("--prefix", default="CORS_", help=".env variable prefix (default CORS_)")
+
+
+def _policy_options(args: argparse.Namespace) -> dict[str, Any]:
+    """Only the options given, so that CORSPolicy's own defaults apply to the rest."""
+    options: dict[str, Any] = {}
+    if args.allow_origin:
+        options["allow_origins"] = args.allow_origin
+    if args.allow_origin_regex:
+        options["allow_origin_regex"] = args.allow_origin_regex
+    for option, values in (
+        ("allow_methods", args.allow_method),
+        ("allow_headers", args.allow_header),
+        ("expose_headers", args.expose_header),
+    ):
+        if values:
+            options[option] = _names(values)
+    if args.allow_credentials:
+        options["allow_credentials"] = True
+    if args.max_age is not None:
+        options["max_age"] = args.max_age
+    if args.allow_private_network:
+        options["allow_private_network"] = True
+    return options
+
+
+def _middleware(app: WSGIApp, args: argparse.Namespace, **extra: Any) -> CORSMiddleware:
+    """The middleware for the flags, over the options of ``--config`` when given."""
+    overrides = {**_policy_options(args), **extra}
+    try:
+        if args.config is None:
+            return CORSMiddleware(app, **overrides)
+        if args.config.endswith((".ini", ".cfg")):
+            options = options_from_ini(args.config, args.section)
+        else:
+            options = options_from_env_file(args.config, args.prefix)
+        return build(CORSMiddleware, app, options, overrides, args.config)
+    except ConfigError as error:
+        raise UsageError(f"configuration error: {escape(str(error))}") from None
+
+
+def _request(args: argparse.Namespace) -> browser.Request:
+    return browser.Request(
+        args.origin, args.method, tuple(args.header), args.credentials, args.private_network
+    )
+
+
+# -- output ------------------------------------------------------------------
+
+
+def _exchange_json(exchange: browser.Exchange | None) -> dict[str, Any] | None:
+    if exchange is None:
+        return None
+    return {
+        "method": exchange.method,
+        "headers": [list(h) for h in exchange.headers],
+        "response": {
+            "status": exchange.response.status,
+            "headers": [list(h) for h in exchange.response.headers],
+        },
+    }
+
+
+def outcome_json(outcome: browser.Outcome) -> dict[str, Any]:
+    problem = outcome.problem
+    return {
+        "verdict": "allowed" if outcome.allowed else "blocked",
+        "code": outcome.code,
+        "message": problem.message if problem else "",
+        "fix": problem.fix if problem else "",
+        "notes": list(outcome.notes),
+        "preflight_reasons": list(outcome.preflight_reasons),
+        "preflight": _exchange_json(outcome.preflight),
+        "request": _exchange_json(outcome.actual),
+        "readable_headers": list(outcome.readable_headers),
+    }
+
+
+def _print_exchange(label: str, exchange: browser.Exchange, verbose: bool, out: TextIO) -> None:
+    print(f"{label}: {escape(exchange.method)} -> {exchange.response.status}", file=out)
+    if verbose:
+        for name, value in exchange.headers:
+            print(f"  > {escape(name)}: {escape(value)}", file=out)
+        for name, value in exchange.response.headers:
+            print(f"  < {escape(name)}: {escape(value)}", file=out)
+        body = exchange.response.body[:_SHOWN_BODY].decode("latin-1")
+        if body:
+            more = "..." if len(exchange.response.body) > _SHOWN_BODY else ""
+            print(f"  < (body) {escape(body)}{more}", file=out)
+
+
+def _print_outcome(outcome: browser.Outcome, verbose: bool, out: TextIO) -> None:
+    if outcome.preflight_reasons:
+        print("preflight: needed, because", file=out)
+        for reason in outcome.preflight_reasons:
+            print(f"  - {reason}", file=out)
+    else:
+        print("preflight: not needed (safelisted method and headers)", file=out)
+    for label, exchange in (("preflight", outcome.preflight), ("request", outcome.actual)):
+        if exchange is not None:
+            _print_exchange(label, exchange, verbose, out)
+    if outcome.preflight is not None and outcome.actual is None:
+        print("request: not sent (a browser stops at a failed preflight)", file=out)
+    if outcome.allowed:
+        readable = ", ".join(outcome.readable_headers) or "none"
+        print(f"script can read these response headers: {readable}", file=out)
+    for note in outcome.notes:
+        print(f"note: {note}", file=out)
+    problem = outcome.problem
+    if problem is None:
+        print("allowed: a browser lets the script read the response", file=out)
+    else:
+        print(f"blocked [{problem.code}]: {problem.message}; {problem.fix}", file=out)
+
+
+# -- check -------------------------------------------------------------------
+
+
+def _url_origin(url: str) -> tuple[urllib.parse.SplitResult, str]:
+    try:
+        parts = urllib.parse.urlsplit(url)
+        port = parts.port
+    except ValueError as error:
+        raise UsageError(f"bad URL {escape(url)!r}: {error}") from None
+    if parts.scheme not in ("http", "https") or not parts.hostname or has_control_characters(url):
+        raise UsageError(f"bad URL {escape(url)!r}: give an absolute http:// or https:// URL")
+    host = parts.hostname
+    if ":" in host:
+        host = f"[{ipaddress.IPv6Address(host).compressed}]"
+    if port is not None and str(port) != DEFAULT_PORTS[parts.scheme]:
+        host += f":{port}"
+    return parts, f"{parts.scheme}://{host}"
+
+
+def http_transport(parts: urllib.parse.SplitResult, timeout: float) -> browser.Transport:
+    """Send each request on a fresh connection, never following redirects."""
+    target = urllib.parse.urlunsplit(("", "", parts.path or "/", parts.query, ""))
+
+    def send(method: str, headers: Sequence[browser.Header]) -> browser.Response:
+        connection_type = (
+            http.client.HTTPSConnection if parts.scheme == "https" else http.client.HTTPConnection
+        )
+        connection = connection_type(parts.hostname or "", parts.port, timeout=timeout)
+        try:
+            connection.putrequest(method, target, skip_accept_encoding=True)
+            connection.putheader("User-Agent", f"cors-wsgi-check/{__version__}")
+            for name, value in headers:
+                connection.putheader(name, value)
+            if method not in ("GET", "HEAD", "OPTIONS"):
+                connection.putheader("Content-Length", "0")
+            connection.endheaders()
+            response = connection.getresponse()
+            body = response.read(_MAX_BODY)
+            return browser.Response(response.status, tuple(response.getheaders()), body)
+        finally:
+            connection.close()
+
+    return send
+
+
+def run_check(args: argparse.Namespace, out: TextIO) -> int:
+    parts, url_origin = _url_origin(args.url)
+    request = _request(args)
+    if url_origin == request.origin:
+        message = "same-origin: the page and the URL share an origin, so CORS does not apply"
+        if args.json:
+            print(
+                json.dumps({"verdict": "allowed", "code": browser.SAME_ORIGIN, "message": message}), file=out
+            )
+        else:
+            print(f"allowed: {message}", file=out)
+        return EXIT_ALLOWED
+    try:
+        outcome = browser.run(request, http_transport(parts, args.timeout))
+    except (OSError, http.client.HTTPException) as error:
+        raise UsageError(f"network error: {escape(str(error)) or type(error).__name__}") from None
+    if args.json:
+        print(json.dumps(outcome_json(outcome), indent=2), file=out)
+    else:
+        print(f"check: {escape(request.method)} {escape(args.url)} from {request.origin}", file=out)
+        _print_outcome(outcome, args.verbose, out)
+    return EXIT_ALLOWED if outcome.allowed else EXIT_BLOCKED
+
+
+# -- explain -----------------------------------------------------------------
+
+
+def _application(environ: Environ, start_response: StartResponse) -> list[bytes]:
+    """Stands in for the user's app: answers 200 to anything the middleware lets through."""
+    body = b"the application's response\n"
+    start_response("200 OK", [("Content-Type", "text/plain"), ("Content-Length", str(len(body)))])
+    return [body]
+
+
+def middleware_transport(middleware: CORSMiddleware, path: str) -> browser.Transport:
+    """Call the middleware in-process, as a server would for each request."""
+
+    def send(method: str, headers: Sequence[browser.Header]) -> browser.Response:
+        environ: Environ = {"REQUEST_METHOD": method, "PATH_INFO": path}
+        setup_testing_defaults(environ)
+        for name, value in headers:
+            environ["HTTP_" + name.upper().replace("-", "_")] = value
+        captured: list[browser.Response] = []
+
+        def start_response(
+            status: str, response_headers: list[browser.Header], exc_info: object = None
+        ) -> Any:
+            captured.append(browser.Response(int(status.split()[0]), tuple(response_headers)))
+            return lambda data: None
+
+        chunks = middleware(environ, start_response)
+        try:
+            body = b"".join(chunks)
+        finally:
+            close = getattr(chunks, "close", None)
+            if close is not None:
+                close()
+        return captured[-1]._replace(body=body)
+
+    return send
+
+
+def _decision_json(decision: Decision) -> dict[str, Any]:
+    return {
+        "preflight": decision.preflight,
+        "allowed": decision.allowed,
+        "reason": decision.reason,
+        "detail": decision.detail,
+        "fix": CORE_FIXES[decision.reason],
+        "headers": [list(h) for h in decision.headers],
+        "vary": list(decision.vary),
+    }
+
+
+def run_explain(args: argparse.Namespace, out: TextIO) -> int:
+    decisions: list[Decision] = []
+    middleware = _middleware(_application, args, on_decision=decisions.append)
+    request = _request(args)
+    outcome = browser.run(request, middleware_transport(middleware, args.path))
+    passed_through = not decisions
+    if args.json:
+        result = outcome_json(outcome)
+        result["policy"] = repr(middleware.policy)
+        result["passed_through"] = passed_through
+        result["decisions"] = [_decision_json(d) for d in decisions]
+        print(json.dumps(result, indent=2), file=out)
+        return EXIT_ALLOWED if outcome.allowed else EXIT_BLOCKED
+    print(f"policy: {middleware.policy!r}", file=out)
+    print(f"request: {escape(request.method)} {escape(args.path)} from {request.origin}", file=out)
+    if passed_through:
+        print("core: no rule covers this path; the middleware passes it through untouched", file=out)
+    for decision in decisions:
+        step = "preflight" if decision.preflight else "request"
+        if decision.allowed:
+            print(f"core decision ({step}): allowed", file=out)
+        else:
+            detail = f" ({decision.detail})" if decision.detail else ""
+            print(f"core decision ({step}): refused, reason={decision.reason}{detail}", file=out)
+            print(f"  fix: {CORE_FIXES[decision.reason]}", file=out)
+    _print_outcome(outcome, True, out)
+    return EXIT_ALLOWED if outcome.allowed else EXIT_BLOCKED
+
+
+# -- serve -------------------------------------------------------------------
+
+
+class _ThreadingServer(ThreadingMixIn, WSGIServer):
+    daemon_threads = True
+
+
+def load_app(spec: str) -> WSGIApp:
+    """``module:attribute`` (dotted attributes allowed), imported from the current directory."""
+    module_name, colon, attribute = spec.partition(":")
+    if not colon or not module_name or not attribute:
+        raise UsageError(f"{escape(spec)!r} is not MODULE:APP, e.g. myproject.wsgi:application")
+    if os.getcwd() not in sys.path:
+        sys.path.insert(0, os.getcwd())
+    try:
+        target: Any = importlib.import_module(module_name)
+        for name in attribute.split("."):
+            target = getattr(target, name)
+    except (ImportError, AttributeError) as error:
+        raise UsageError(f"cannot load {escape(spec)!r}: {error}") from None
+    if not callable(target):
+        raise UsageError(f"{escape(spec)!r} is not a WSGI application (not callable)")
+    app: WSGIApp = target
+    return app
+
+
+def run_serve(args: argparse.Namespace, out: TextIO) -> int:
+    middleware = _middleware(load_app(args.app), args, debug=args.debug)
+    with make_server(args.host, args.port, middleware, server_class=_ThreadingServer) as server:
+        print(f"serving {escape(args.app)} with {middleware.policy!r}", file=out)
+        url = f"http://{args.host}:{server.server_port}/"
+        print(f"{url}  (development server, not for production; Ctrl-C stops it)", file=out)
+        out.flush()
+        with contextlib.suppress(KeyboardInterrupt):
+            server.serve_forever()
+    return EXIT_ALLOWED
+
+
+# -- main --------------------------------------------------------------------
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        self.print_usage(sys.stderr)
+        self.exit(EXIT_ERROR, f"{self.prog}: error: {message}\n")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="cors-wsgi", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--version", action="version", version=f"cors-wsgi {__version__}")
+    commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+
+    check = commands.add_parser("check", help="what a browser decides about a live URL")
+    check.add_argument("url")
+    _add_request_arguments(check)
+    check.add_argument("--timeout", type=float, default=10.0, help="seconds per request (default 10)")
+    check.set_defaults(run=run_check)
+
+    explain = commands.add_parser("explain", help="the same decision offline, for a policy")
+    _add_request_arguments(explain)
+    explain.add_argument("--path", default="/", help="request path, for policies with resources (default /)")
+    _add_policy_arguments(explain)
+    explain.set_defaults(run=run_explain)
+
+    serve = commands.add_parser("serve", help="run a WSGI app behind CORSMiddleware, for development")
+    serve.add_argument("app", metavar="MODULE:APP")
+    serve.add_argument("--host", default="127.0.0.1", help="default 127.0.0.1")
+    serve.add_argument("--port", type=int, default=8000, help="default 8000; 0 picks a free port")
+    serve.add_argument("--debug", action="store_true", help="add the X-CORS-Decision header to responses")
+    _add_policy_arguments(serve)
+    serve.set_defaults(run=run_serve)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        status: int = args.run(args, sys.stdout)
+    except UsageError as error:
+        print(f"cors-wsgi {args.command}: {error}", file=sys.stderr)
+        return EXIT_ERROR
+    return status
