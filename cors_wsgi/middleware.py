@@ -210,7 +210,7 @@ class CORSMiddleware:
             headers.append(_debug_header(decision))
         if decision.allowed:
             if self.preflight_status == 200:
-                headers.append(("Content-Length", "0"))
+                headers += [("Content-Type", "text/plain; charset=utf-8"), ("Content-Length", "0")]
             start_response(self._status_line, headers)
             return []
         body = f"CORS preflight refused: {decision.message}\n".encode("ascii")

@@ -1,0 +1,132 @@
+"""Per-path policies: precedence, exact matching of the decoded path, passthrough."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from webtest import TestApp
+
+from cors_wsgi import ConfigError, CORSMiddleware, CORSPolicy
+from tests.core.conftest import text_app
+
+API = "https://api-client.example"
+ADMIN = "https://admin.example"
+MakeClient = Callable[..., TestApp]
+
+
+def allowed_origin(client: TestApp, path: str, origin: str) -> str | None:
+    response = client.get(path, headers={"Origin": origin}, status="*")
+    value: str | None = response.headers.get("Access-Control-Allow-Origin")
+    return value
+
+
+@pytest.fixture
+def client(make_client: MakeClient) -> TestApp:
+    return make_client(
+        allow_origins=[API],
+        resources=[
+            ("/api/*", {}),
+            ("/api/admin/*", {"allow_origins": [ADMIN]}),
+            ("/api/login", CORSPolicy(allow_origins=[ADMIN])),
+            (re.compile(r"/v[0-9]+/items"), {"allow_origins": [ADMIN, API]}),
+        ],
+    )
+
+
+@pytest.mark.parametrize(
+    ("path", "origin", "granted"),
+    [
+        ("/api", API, True),
+        ("/api/users", API, True),
+        ("/api/admin", ADMIN, True),
+        ("/api/admin/users", ADMIN, True),
+        ("/api/admin/users", API, False),
+        ("/api/login", ADMIN, True),
+        ("/api/login", API, False),
+        ("/v2/items", ADMIN, True),
+        ("/v2/items/1", ADMIN, False),
+    ],
+)
+def test_narrower_rule_wins_whatever_the_order(
+    client: TestApp, path: str, origin: str, granted: bool
+) -> None:
+    assert (allowed_origin(client, path, origin) == origin) is granted
+
+
+@pytest.mark.parametrize("path", ["/apiary", "/API/users", "/ap", "/other", "/"])
+def test_unmatched_paths_pass_through_untouched(client: TestApp, path: str) -> None:
+    response = client.get(path, headers={"Origin": API})
+    assert "Access-Control-Allow-Origin" not in response.headers
+    assert "Vary" not in response.headers
+
+
+def test_path_is_matched_as_decoded_once_never_decoded_again(make_client: MakeClient) -> None:
+    client = make_client(allow_origins=[API], resources={"/api/*": {}})
+    # The server decodes %252F to %2F once; decoding again would turn these into /api/...
+    assert allowed_origin(client, "/public%252F..%252Fapi", API) is None
+    assert allowed_origin(client, "/api%252Fx", API) is None
+    assert allowed_origin(client, "/api%2Fx", API) == API
+
+
+def test_plus_is_not_a_space_in_paths(make_client: MakeClient) -> None:
+    client = make_client(allow_origins=[API], resources={"/a b": {}})
+    assert allowed_origin(client, "/a+b", API) is None
+    assert allowed_origin(client, "/a%20b", API) == API
+
+
+def test_resource_options_override_the_top_level_ones(make_client: MakeClient) -> None:
+    client = make_client(
+        allow_origins=[API], allow_credentials=True, resources={"/public/*": {"allow_credentials": False}}
+    )
+    response = client.get("/public/x", headers={"Origin": API})
+    assert "Access-Control-Allow-Credentials" not in response.headers
+
+
+def test_root_prefix_covers_every_path(make_client: MakeClient) -> None:
+    client = make_client(allow_origins=[API], resources={"/*": {}})
+    assert allowed_origin(client, "/", API) == API
+    assert allowed_origin(client, "/deep/path/here", API) == API
+
+
+def test_very_deep_paths_are_matched_without_scanning_every_segment(make_client: MakeClient) -> None:
+    client = make_client(allow_origins=[API], resources={"/api/*": {}})
+    assert allowed_origin(client, "/api" + "/x" * 5000, API) == API
+
+
+@pytest.mark.parametrize(
+    ("resources", "message"),
+    [
+        ([("/api/*", {}), ("/api/*", {})], "listed twice"),
+        ([("api/*", {})], "start with '/'"),
+        ([("/api/*/x", {})], "'\\*' other than a final"),
+        ([("/api/*", {}), (re.compile(r"/api/v[0-9]+"), {})], "can never match"),
+        ([("/*", {}), (re.compile(r"/x.*"), {})], "can never match"),
+        ([("/api/*", "yes")], "neither a CORSPolicy nor a dict"),
+        ([("/api/*", {"allow_origin": [API]})], "did you mean 'allow_origins'"),
+        (["/api/*"], "not a .path pattern"),
+    ],
+)
+def test_resource_mistakes_are_errors(resources: list[Any], message: str) -> None:
+    with pytest.raises(ConfigError, match=message):
+        CORSMiddleware(text_app(), allow_origins=[API], resources=resources)
+
+
+def test_regex_not_covered_by_a_prefix_is_accepted() -> None:
+    CORSMiddleware(
+        text_app(), allow_origins=[API], resources=[("/api/*", {}), (re.compile(r"/(api|web)/x"), {})]
+    )
+
+
+def test_resolver_picks_the_policy_from_the_environ(make_client: MakeClient) -> None:
+    policies = {"tenant-a": CORSPolicy(allow_origins=[API])}
+    client = make_client(resolver=lambda environ: policies.get(environ.get("HTTP_X_TENANT", "")))
+    assert (
+        client.get("/", headers={"Origin": API, "X-Tenant": "tenant-a"}).headers[
+            "Access-Control-Allow-Origin"
+        ]
+        == API
+    )
+    assert "Vary" not in client.get("/", headers={"Origin": API}).headers
