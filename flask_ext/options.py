@@ -1,0 +1,231 @@
+"""flask-cors options, translated once into ``cors_wsgi`` policies and path rules.
+
+Only the spelling changes here: every CORS rule is applied by the core. The
+translation runs at ``init_app``, blueprint registration or the first request,
+never per request.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Mapping
+from datetime import timedelta
+from types import MappingProxyType
+from typing import Any
+
+from cors_wsgi import ConfigError, CORSPolicy
+from cors_wsgi.errors import reject_unknown
+from cors_wsgi.logs import logger
+from cors_wsgi.resources import PathPattern
+
+#: flask-cors 6 defaults, so that ``CORS(app)`` behaves as users expect.
+DEFAULTS: Mapping[str, Any] = MappingProxyType(
+    {
+        "origins": "*",
+        "methods": ["GET", "HEAD", "POST", "OPTIONS", "PUT", "PATCH", "DELETE"],
+        "allow_headers": "*",
+        "expose_headers": None,
+        "supports_credentials": False,
+        "max_age": None,
+        "send_wildcard": False,
+        "automatic_options": True,
+        "vary_header": True,
+        "resources": r"/*",
+        "intercept_exceptions": True,
+        "always_send": True,
+        "allow_private_network": False,
+    }
+)
+
+#: Options of ``CORS(...)`` / ``init_app``.
+APP_OPTIONS = frozenset(DEFAULTS)
+#: Options of ``@cross_origin`` and of a resource's option dict.
+VIEW_OPTIONS = APP_OPTIONS - {"resources", "intercept_exceptions"}
+#: ``app.config`` key -> option name.
+CONFIG_KEYS: Mapping[str, str] = MappingProxyType({"CORS_" + name.upper(): name for name in DEFAULTS})
+
+#: The characters that make flask-cors read a string as a regular expression.
+_REGEX_HINTS = frozenset("*\\]?$^[()")
+_FLAGS = ("send_wildcard", "automatic_options", "vary_header", "always_send", "intercept_exceptions")
+
+
+def check_names(options: Mapping[str, Any], known: frozenset[str], where: str) -> None:
+    """A misspelt option is an error with a suggestion (flask-cors only logs it)."""
+    reject_unknown(options, known, where)
+
+
+def config_options(config: Mapping[str, Any]) -> dict[str, Any]:
+    """The ``CORS_*`` settings of ``app.config`` as option names (None means unset, as in flask-cors)."""
+    options = {name: config[key] for key, name in CONFIG_KEYS.items() if config.get(key) is not None}
+    for key in config:
+        if key.startswith("CORS_") and key not in CONFIG_KEYS:
+            # Not an error: flask-cors's own README sets CORS_HEADERS, which it ignores.
+            try:
+                reject_unknown([key], CONFIG_KEYS, "app.config")
+            except ConfigError as error:
+                logger.warning("app.config[%r] is ignored: %s", key, error.fix)
+    return options
+
+
+def is_regex(value: str) -> bool:
+    """flask-cors's test for "this string is a regular expression"."""
+    return not _REGEX_HINTS.isdisjoint(value)
+
+
+def build_policy(options: Mapping[str, Any]) -> CORSPolicy:
+    """The core policy for merged flask-cors options (defaults included)."""
+    for flag in _FLAGS:
+        if type(options[flag]) is not bool:
+            raise ConfigError(flag, options[flag], "must be True or False", "use a bool, not a string")
+    if options["vary_header"] is False:
+        logger.warning(
+            "vary_header=False is ignored: without 'Vary: Origin' a shared cache can serve one "
+            "origin's CORS answer to another"
+        )
+    allow_origins, allow_origin_regex = _origins(
+        options["origins"], options["supports_credentials"], options["send_wildcard"]
+    )
+    return CORSPolicy(
+        allow_origins=allow_origins,
+        allow_origin_regex=allow_origin_regex,
+        allow_methods=[m.upper() for m in sorted(_names(options["methods"]))],
+        allow_headers=_allow_headers(options["allow_headers"]),
+        allow_credentials=options["supports_credentials"],
+        expose_headers=_expose_headers(options["expose_headers"]),
+        max_age=_max_age(options["max_age"]),
+        allow_private_network=options["allow_private_network"],
+    )
+
+
+def _reflect_any(origin: str) -> bool:
+    """flask-cors's ``origins="*"``: echo any origin the core found well-formed."""
+    return True
+
+
+def _origins(
+    value: object, credentials: object, send_wildcard: object
+) -> tuple[list[str | Callable[[str], bool]], list[re.Pattern[str]]]:
+    entries: list[object] = (
+        [value] if isinstance(value, (str, re.Pattern)) or callable(value) else _as_list("origins", value)
+    )
+    if "*" in entries or ".*" in entries:
+        if credentials is True:
+            raise ConfigError(
+                "origins",
+                "*",
+                "cannot be combined with supports_credentials=True: flask-cors then reflects every "
+                "origin with cookies allowed, so any site can read your users' data",
+                "list the origins you trust",
+            )
+        return (["*"] if send_wildcard is True else [_reflect_any]), []
+    origins: list[str | Callable[[str], bool]] = []
+    regexes: list[re.Pattern[str]] = []
+    for entry in entries:
+        if isinstance(entry, re.Pattern):
+            regexes.append(entry)
+        elif callable(entry):
+            origins.append(entry)
+        elif not isinstance(entry, str):
+            raise ConfigError("origins", entry, "is not a string, compiled regex or callable")
+        elif _is_subdomain_pattern(entry) or not is_regex(entry):
+            origins.append(entry)
+        else:
+            regexes.append(_compile("origins", entry, re.IGNORECASE))
+    return origins, regexes
+
+
+def _is_subdomain_pattern(value: str) -> bool:
+    """``scheme://*.host[:port]``: handed to the core's subdomain matcher, not read as a regex."""
+    scheme, separator, rest = value.partition("://")
+    return bool(separator) and rest.startswith("*.") and not is_regex(scheme + rest[2:])
+
+
+def _allow_headers(value: object) -> list[str]:
+    names = _names(value)
+    if "*" in names or ".*" in names:
+        return ["*"]
+    for name in names:
+        if is_regex(name):
+            raise ConfigError(
+                "allow_headers",
+                name,
+                "header name patterns are not supported",
+                "list the header names, or use '*' to allow any header",
+            )
+    return names
+
+
+def _expose_headers(value: object) -> list[str]:
+    if value is None:
+        return []
+    # flask-cors sorts a list (not a string) before joining it.
+    return _names(value) if isinstance(value, str) else sorted(_names(value))
+
+
+def _max_age(value: object) -> int | None:
+    if value is None:
+        return None
+    if isinstance(value, timedelta):
+        return int(value.total_seconds())
+    if isinstance(value, str) and value.isascii() and value.isdigit():
+        return int(value)
+    if type(value) is int:
+        return value
+    raise ConfigError("max_age", value, "is not seconds", "use an int, a timedelta or None")
+
+
+def _names(value: object) -> list[str]:
+    """A comma-separated string or a list, as flask-cors accepts both."""
+    if isinstance(value, str):
+        return [name.strip() for name in value.split(",") if name.strip()]
+    return [item if isinstance(item, str) else _not_a_name(item) for item in _as_list("names", value)]
+
+
+def _not_a_name(item: object) -> str:
+    raise ConfigError("names", item, "is not a string", "use header or method names")
+
+
+def _as_list(option: str, value: object) -> list[object]:
+    if value is None or isinstance(value, (str, bytes)) or not isinstance(value, Iterable):
+        raise ConfigError(option, value, "is not a string or a list")
+    return list(value)
+
+
+def _compile(option: str, pattern: str, flags: int = 0) -> re.Pattern[str]:
+    try:
+        return re.compile(pattern, flags)
+    except re.error as error:
+        raise ConfigError(option, pattern, f"is not a valid regular expression ({error})") from None
+
+
+def path_pattern(pattern: object) -> PathPattern:
+    """A flask-cors resource pattern in the core's spelling.
+
+    ``"/api/*"`` becomes the core's prefix rule (``/api`` and everything below
+    ``/api/``), a plain path an exact rule, and any other regex-looking string a
+    compiled regex that the core full-matches.
+    """
+    if isinstance(pattern, re.Pattern):
+        return pattern
+    if not isinstance(pattern, str):
+        raise ConfigError("resources", pattern, "is not a path string or a compiled regex")
+    if pattern in ("*", "/*") or not is_regex(pattern):
+        return pattern
+    if pattern.endswith("/*") and not is_regex(pattern[:-2]):
+        return pattern
+    return _compile("resources", pattern)
+
+
+def resource_rules(resources: object) -> list[tuple[PathPattern, Mapping[str, Any]]]:
+    """``resources`` as (core pattern, option overrides) pairs: a dict, a list, or one pattern."""
+    if isinstance(resources, Mapping):
+        rules: list[tuple[PathPattern, Mapping[str, Any]]] = []
+        for pattern, overrides in resources.items():
+            if not isinstance(overrides, Mapping):
+                raise ConfigError("resources", overrides, "is not a dict of options")
+            check_names(overrides, VIEW_OPTIONS, f"resources[{pattern!r}]")
+            rules.append((path_pattern(pattern), dict(overrides)))
+        return rules
+    if isinstance(resources, (str, re.Pattern)):
+        return [(path_pattern(resources), {})]
+    return [(path_pattern(pattern), {}) for pattern in _as_list("resources", resources)]
