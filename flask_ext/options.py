@@ -46,7 +46,15 @@ CONFIG_KEYS: Mapping[str, str] = MappingProxyType({"CORS_" + name.upper(): name 
 
 #: The characters that make flask-cors read a string as a regular expression.
 _REGEX_HINTS = frozenset("*\\]?$^[()")
-_FLAGS = ("send_wildcard", "automatic_options", "vary_header", "always_send", "intercept_exceptions")
+_FLAGS = (
+    "supports_credentials",
+    "allow_private_network",
+    "send_wildcard",
+    "automatic_options",
+    "vary_header",
+    "always_send",
+    "intercept_exceptions",
+)
 
 
 def check_names(options: Mapping[str, Any], known: frozenset[str], where: str) -> None:
