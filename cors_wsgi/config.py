@@ -311,22 +311,40 @@ def paste_filter_factory(
 
 
 def _paste_section(global_conf: Mapping[str, Any], local_conf: Mapping[str, str]) -> str:
-    """``development.ini [filter:cors]``: PasteDeploy does not tell a factory its section, so find it."""
+    """``development.ini [filter:cors]``: PasteDeploy does not tell a factory its section, so find it.
+
+    PasteDeploy also drops, silently, every key of a section that ``[DEFAULT]``
+    sets too (a ``debug = true`` meant for us, typically): that is an error here.
+    """
     path = global_conf.get("__file__")
     if not isinstance(path, str):
         return "[filter]"
-    shown = os.path.relpath(path) if not os.path.relpath(path).startswith("..") else path
+    shown = path if os.path.relpath(path).startswith("..") else os.path.relpath(path)
     parser = _ini_parser()
     try:
         parser.read(path, encoding="utf-8")
     except configparser.Error:
         return f"{shown} [filter]"
+    defaults = set(parser.options("DEFAULT")) if parser.has_section("DEFAULT") else set()
     candidates = [
         section
         for section in parser.sections()
         if section.startswith(("filter:", "filter-app:"))
         and "cors" in parser.get(section, "use", fallback="")
-        and {key for key in parser.options(section) if key not in ("use", "next") and " " not in key}
-        == set(local_conf)
+        and _paste_keys(parser, section) - defaults == set(local_conf)
     ]
-    return f"{shown} [{candidates[0]}]" if len(candidates) == 1 else f"{shown} [filter]"
+    if len(candidates) != 1:
+        return f"{shown} [filter]"
+    section = candidates[0]
+    for key in sorted(_paste_keys(parser, section) & defaults):
+        raise ConfigError(
+            f"{shown} [{section}] {key}",
+            parser.get(section, key),
+            "is dropped by PasteDeploy because [DEFAULT] sets it too",
+            f"remove {key} from [DEFAULT] or from [{section}]",
+        )
+    return f"{shown} [{section}]"
+
+
+def _paste_keys(parser: configparser.ConfigParser, section: str) -> set[str]:
+    return {key for key in parser.options(section) if key not in ("use", "next") and " " not in key}

@@ -47,3 +47,14 @@ def http_request(port: int, method: str, path: str, headers: Mapping[str, str], 
 def vary_names(values: Iterable[Any]) -> set[str]:
     """The names of all Vary headers, however they were split into lines."""
     return {name.strip().lower() for value in values for name in str(value).split(",") if name.strip()}
+
+
+def hello_app(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
+    """A plain application for configuration tests."""
+    start_response("200 OK", [("Content-Type", "text/plain")])
+    return [b"hello"]
+
+
+def hello_app_factory(global_conf: Mapping[str, Any], **settings: str) -> Callable[..., Iterable[bytes]]:
+    """``use = call:tests.integrations.servers:hello_app_factory`` in PasteDeploy files."""
+    return hello_app
