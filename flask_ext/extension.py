@@ -17,7 +17,7 @@ from functools import update_wrapper
 from typing import Any, TypeVar, Union, cast
 from urllib.parse import unquote, urlsplit
 
-from flask import Blueprint, Flask, current_app, make_response, request
+from flask import Blueprint, Flask, current_app, make_response, request, request_started
 from flask.sansio.blueprints import BlueprintSetupState
 from werkzeug.exceptions import HTTPException
 from werkzeug.routing import RequestRedirect
@@ -81,6 +81,7 @@ def cross_origin(**options: Any) -> Callable[[F], F]:
     """
     check_names(options, VIEW_OPTIONS, "cross_origin")
     build_policy({**DEFAULTS, **options})  # fail at import time, not at the first request
+    request_started.connect(_install_for_decorated_views)
 
     def decorator(view: F) -> F:
         def wrapper(*args: Any, **kwargs: Any) -> Any:
@@ -91,7 +92,8 @@ def cross_origin(**options: Any) -> Callable[[F], F]:
                 response = current_app.ensure_sync(view)(*args, **kwargs)
             if request.environ.get(_HANDLED):
                 return response
-            return _state(current_app).serve_unwrapped(wrapper, response)
+            app: Flask = cast(Any, current_app)._get_current_object()
+            return _state(app).serve_unwrapped(wrapper, response)
 
         update_wrapper(wrapper, view)
         setattr(wrapper, VIEW_ATTRIBUTE, options)
@@ -103,6 +105,21 @@ def cross_origin(**options: Any) -> Callable[[F], F]:
         return wrapper  # type: ignore[return-value]
 
     return decorator
+
+
+def _install_for_decorated_views(app: Flask, **extra: Any) -> None:
+    """At an app's first request, install the middleware if any view is decorated.
+
+    Sent before the ``before_request`` hooks, so even when a hook refuses the
+    first request, later preflights are answered by the core. Apps set up with
+    ``CORS(...)`` have the middleware from the start.
+    """
+    if EXTENSION_KEY in app.extensions:
+        return
+    if any(hasattr(view, VIEW_ATTRIBUTE) for view in app.view_functions.values()):
+        _state(app)
+    else:
+        app.extensions[EXTENSION_KEY] = None  # checked once: routes are final after the first request
 
 
 def _blueprint_name(state: BlueprintSetupState) -> str:
