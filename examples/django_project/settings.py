@@ -10,6 +10,7 @@ ALLOWED_HOSTS = ["localhost", "127.0.0.1", "testserver"]
 INSTALLED_APPS: list[str] = []
 MIDDLEWARE = ["django.middleware.common.CommonMiddleware", "django.middleware.csrf.CsrfViewMiddleware"]
 ROOT_URLCONF = "examples.django_project.urls"
+WSGI_APPLICATION = "examples.django_project.wsgi.application"  # runserver serves the wrapped callable
 USE_TZ = True
 
 # The keyword options of CORSMiddleware, read by wsgi.py through from_mapping.
