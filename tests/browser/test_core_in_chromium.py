@@ -1,0 +1,141 @@
+"""What Chromium decides about CORSMiddleware's answers, case by case.
+
+The page is served from ``http://localhost:FRONT`` (allowed) or
+``http://127.0.0.1:FRONT`` (refused); the API from ``http://localhost:API``.
+Each test asserts the browser's verdict as script sees it, and what reached
+the application.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from playwright.sync_api import Page
+
+from cors_wsgi import CORSMiddleware
+from tests.browser.conftest import Script
+from tests.browser.servers import Counting, api, serve
+
+
+@pytest.fixture(scope="module")
+def api_server(front_port: int) -> Iterator[tuple[str, Counting]]:
+    app = Counting(
+        CORSMiddleware(
+            api,
+            allow_origins=[f"http://localhost:{front_port}"],
+            allow_methods=["GET", "POST", "PUT"],
+            allow_headers=["Content-Type", "Authorization", "X-Requested-With"],
+            allow_credentials=True,
+            expose_headers=["X-Total"],
+            max_age=600,
+            resources={"/nocache/*": {"max_age": 0}, "/*": {}},
+        )
+    )
+    with serve(app) as port:
+        yield f"http://localhost:{port}", app
+
+
+@pytest.fixture
+def allowed(page: Page, front_port: int) -> Script:
+    return Script(page, f"http://localhost:{front_port}")
+
+
+def call(script: Script, server: tuple[str, Counting], path: str, **init: Any) -> dict[str, Any]:
+    return script.fetch(server[0] + path, **init)
+
+
+def test_simple_get_is_readable_without_a_preflight(
+    allowed: Script, api_server: tuple[str, Counting]
+) -> None:
+    result = call(allowed, api_server, "/simple")
+    assert result["ok"], result
+    assert '"method": "GET"' in result["body"]
+    assert api_server[1].preflights["/simple"] == 0
+
+
+def test_json_post_is_preflighted_then_readable(allowed: Script, api_server: tuple[str, Counting]) -> None:
+    result = call(
+        allowed,
+        api_server,
+        "/json",
+        method="POST",
+        headers={"Content-Type": "application/json"},
+        body='{"a": 1}',
+    )
+    assert result["ok"], result
+    assert '\\"a\\": 1' in result["body"]
+    assert api_server[1].preflights["/json"] == 1
+
+
+def test_put_with_authorization_and_credentials_carries_the_cookie(
+    allowed: Script, api_server: tuple[str, Counting]
+) -> None:
+    allowed.page.context.add_cookies(
+        [{"name": "session", "value": "s3cret", "domain": "localhost", "path": "/"}]
+    )
+    result = call(
+        allowed,
+        api_server,
+        "/auth",
+        method="PUT",
+        headers={"Authorization": "Bearer t0ken"},
+        credentials="include",
+    )
+    assert result["ok"], result
+    assert '"cookie": "session=s3cret"' in result["body"]
+    assert '"authorization": "Bearer t0ken"' in result["body"]
+
+
+def test_exposed_header_is_readable_and_the_other_is_not(
+    allowed: Script, api_server: tuple[str, Counting]
+) -> None:
+    result = call(allowed, api_server, "/exposed")
+    assert result["ok"], result
+    assert result["headers"].get("x-total") == "42"
+    assert "x-secret" not in result["headers"]
+
+
+def test_refused_method_fails_and_never_reaches_the_app(
+    allowed: Script, api_server: tuple[str, Counting]
+) -> None:
+    result = call(allowed, api_server, "/delete", method="DELETE")
+    assert not result["ok"]
+    assert "TypeError" in result["error"]
+    assert api_server[1].preflights["/delete"] == 1
+    assert api_server[1].requests["DELETE", "/delete"] == 0
+
+
+def test_refused_header_fails_and_never_reaches_the_app(
+    allowed: Script, api_server: tuple[str, Counting]
+) -> None:
+    result = call(allowed, api_server, "/header", headers={"X-Forbidden": "1"})
+    assert not result["ok"]
+    assert api_server[1].preflights["/header"] == 1
+    assert api_server[1].requests["GET", "/header"] == 0
+
+
+def test_refused_origin_cannot_read_the_response(
+    page: Page, front_port: int, api_server: tuple[str, Counting]
+) -> None:
+    """The simple GET is still sent (CORS guards reading), but script gets a TypeError."""
+    refused = Script(page, f"http://127.0.0.1:{front_port}")
+    result = call(refused, api_server, "/other-origin")
+    assert not result["ok"]
+    assert api_server[1].requests["GET", "/other-origin"] == 1
+
+
+def test_preflight_is_cached_for_max_age(allowed: Script, api_server: tuple[str, Counting]) -> None:
+    for _ in range(3):
+        result = call(allowed, api_server, "/cached", method="PUT", headers={"X-Requested-With": "t"})
+        assert result["ok"], result
+    assert api_server[1].preflights["/cached"] == 1
+    assert api_server[1].requests["PUT", "/cached"] == 3
+
+
+def test_max_age_zero_sends_a_preflight_every_time(allowed: Script, api_server: tuple[str, Counting]) -> None:
+    for _ in range(3):
+        result = call(allowed, api_server, "/nocache/x", method="PUT", headers={"X-Requested-With": "t"})
+        assert result["ok"], result
+    assert api_server[1].preflights["/nocache/x"] == 3
