@@ -81,3 +81,35 @@ class Counting:
             else:
                 self.requests[environ["REQUEST_METHOD"], path] += 1
         return self.app(environ, start_response)
+
+
+def flask_api(allowed_origin: str) -> WSGIApp:
+    """The same API as ``api``, as a Flask app behind ``flask_ext.CORS``."""
+    from flask import Flask, request
+
+    from flask_ext import CORS
+
+    app = Flask(__name__)
+    CORS(
+        app,
+        origins=[allowed_origin],
+        methods=["GET", "POST", "PUT"],
+        allow_headers=["Content-Type", "Authorization", "X-Requested-With"],
+        supports_credentials=True,
+        expose_headers=["X-Total"],
+        max_age=600,
+        resources={"/nocache/*": {"max_age": 0}, "/*": {}},
+    )
+
+    @app.route("/", defaults={"path": ""}, methods=["GET", "POST", "PUT", "DELETE"])
+    @app.route("/<path:path>", methods=["GET", "POST", "PUT", "DELETE"])
+    def echo(path: str) -> tuple[dict[str, Any], dict[str, str]]:
+        body = {
+            "method": request.method,
+            "cookie": request.headers.get("Cookie"),
+            "authorization": request.headers.get("Authorization"),
+            "body": request.get_data(as_text=True),
+        }
+        return body, {"X-Total": "42", "X-Secret": "hidden"}
+
+    return app
