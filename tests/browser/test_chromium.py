@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import Page
 
-from cors_wsgi import CORSMiddleware
+from cors_wsgi import CORSMiddleware, cli
 from tests.browser.conftest import Script
 from tests.browser.servers import Counting, api, flask_api, serve
 
@@ -143,3 +143,45 @@ def test_max_age_zero_sends_a_preflight_every_time(allowed: Script, api_server: 
         result = call(allowed, api_server, "/nocache/x", method="PUT", headers={"X-Requested-With": "t"})
         assert result["ok"], result
     assert api_server[1].preflights["/nocache/x"] == 3
+
+
+CHECK_CASES = {
+    "simple-get": ("allowed", "GET", {}, False),
+    "json-post": ("allowed", "POST", {"Content-Type": "application/json"}, False),
+    "put-authorization-credentials": ("allowed", "PUT", {"Authorization": "Bearer t0ken"}, True),
+    "refused-method": ("allowed", "DELETE", {}, False),
+    "refused-header": ("allowed", "GET", {"X-Forbidden": "1"}, False),
+    "refused-origin": ("refused", "GET", {}, False),
+}
+
+
+@pytest.mark.parametrize(
+    ("page_origin", "method", "headers", "credentials"), CHECK_CASES.values(), ids=CHECK_CASES
+)
+def test_cors_wsgi_check_agrees_with_chromium(
+    page: Page,
+    front_port: int,
+    api_server: tuple[str, Counting],
+    capsys: pytest.CaptureFixture[str],
+    page_origin: str,
+    method: str,
+    headers: dict[str, str],
+    credentials: bool,
+    expected: str,
+) -> None:
+    """``check``'s browser model and Chromium reach the same verdict on a live server."""
+    origin = f"http://{'localhost' if page_origin == 'allowed' else '127.0.0.1'}:{front_port}"
+    url = f"{api_server[0]}/check/{method}"
+    init: dict[str, Any] = {"method": method, "headers": headers}
+    if credentials:
+        init["credentials"] = "include"
+    chromium = Script(page, origin).fetch(url, **init)
+
+    argv = ["check", url, "--origin", origin, "--method", method, "--json"]
+    argv += [arg for name, value in headers.items() for arg in ("--header", f"{name}: {value}")]
+    argv += ["--credentials"] if credentials else []
+    capsys.readouterr()
+    cli.main(argv)
+    verdict = json.loads(capsys.readouterr().out)["verdict"]
+    assert ("allowed" if chromium["ok"] else "blocked") == expected, chromium
+    assert verdict == expected
