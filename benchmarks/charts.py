@@ -1,0 +1,116 @@
+"""SVG charts of the results for docs/benchmarks.rst (matplotlib, Agg backend)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt
+
+# Stable ids and no date: a re-run with the same numbers gives the same file.
+plt.rcParams["svg.hashsalt"] = "cors-wsgi-bench"
+_METADATA = {"Date": None}
+
+_LABELS = {
+    "core": "cors_wsgi",
+    "wsgicors": "wsgicors 0.7",
+    "flask_ext": "flask_ext",
+    "flask_cors": "flask-cors 6",
+    "bare": "bare WSGI app",
+    "plain": "plain Flask",
+}
+
+
+def _metric(entry: dict[str, float], counted: str, timed: str) -> tuple[float, str]:
+    if counted in entry:
+        return entry[counted], "CPU instructions per request (callgrind)"
+    return entry[timed], "ns per request (median wall time)"
+
+
+def comparison_chart(comparison: dict[str, Any], path: Path, title: str) -> Path | None:
+    """Added cost over the baseline, ours beside the peer's, per scenario."""
+    scenarios = comparison.get("scenarios", {})
+    variants = [v for v in (comparison.get("ours"), comparison.get("peer")) if v]
+    if not scenarios or not variants:
+        return None
+    names = list(scenarios)
+    figure, axes = plt.subplots(figsize=(7, 3.6))
+    width = 0.8 / len(variants)
+    unit = ""
+    for offset, variant in enumerate(variants):
+        values = []
+        for name in names:
+            entry = scenarios[name].get(variant)
+            value, unit = _metric(entry, "added_instructions", "added_ns") if entry else (0.0, unit)
+            values.append(value)
+        positions = [i + offset * width for i in range(len(names))]
+        bars = axes.bar(positions, values, width, label=_LABELS.get(variant, variant))
+        axes.bar_label(bars, fmt="{:,.0f}", fontsize=7)
+    axes.set_xticks([i + width * (len(variants) - 1) / 2 for i in range(len(names))], names)
+    axes.set_ylabel(f"added {unit.split(' per')[0]}")
+    baseline = _LABELS.get(comparison["baseline"], "")
+    axes.set_title(f"{title}: cost added over the {baseline} (lower is better)")
+    axes.title.set_fontsize(9)
+    axes.legend(fontsize=8)
+    return _save(figure, path)
+
+
+def scaling_chart(curves: dict[str, Any], path: Path) -> Path | None:
+    """Cost per request against configuration or input size, one panel per curve."""
+    panels = [(name, data) for name, data in curves.items() if "variants" in data]
+    if not panels:
+        return None
+    figure, axes_list = plt.subplots(1, len(panels), figsize=(3.4 * len(panels), 3.4), squeeze=False)
+    for axes, (name, data) in zip(axes_list[0], panels, strict=True):
+        counts = data["counts"]
+        unit = ""
+        for variant, series in data["variants"].items():
+            for scenario, points in series.items():
+                values = []
+                for point in points:
+                    value, unit = _metric(point, "instructions", "median_ns")
+                    values.append(value)
+                axes.plot(counts, values, marker="o", label=f"{_LABELS.get(variant, variant)} {scenario}")
+        axes.set_xscale("log")
+        axes.set_ylim(bottom=0)
+        axes.set_xlabel(name.replace("_", " "))
+        axes.set_ylabel(unit.split(" (")[0], fontsize=8)
+        axes.legend(fontsize=6)
+    figure.suptitle("Cost per request as configuration or input grows (flat is the goal)", fontsize=9)
+    return _save(figure, path)
+
+
+def server_chart(server: dict[str, Any], path: Path) -> Path | None:
+    """Requests per second and p99 latency under wrk, per variant."""
+    results = server.get("results", {})
+    if not results:
+        return None
+    variants = list(results)
+    labels = [_LABELS.get(v, v) for v in variants]
+    figure, (left, right) = plt.subplots(1, 2, figsize=(9, 3.4))
+    bars = left.barh(labels, [results[v]["requests_per_second"] for v in variants])
+    left.bar_label(bars, fmt="{:,.0f}", fontsize=7)
+    left.set_xlabel("requests per second (higher is better)")
+    left.invert_yaxis()
+    bars = right.barh(labels, [results[v]["p99_ms"] for v in variants], color="tab:orange")
+    right.bar_label(bars, fmt="{:.2f}", fontsize=7)
+    right.set_xlabel("p99 latency, ms (lower is better)")
+    right.invert_yaxis()
+    figure.suptitle(
+        f"gunicorn, 2 sync workers; wrk {server['threads']} threads, {server['connections']} connections, "
+        f"{server['duration_s']} s each",
+        fontsize=9,
+    )
+    return _save(figure, path)
+
+
+def _save(figure: Any, path: Path) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    figure.tight_layout()
+    figure.savefig(path, format="svg", metadata=_METADATA)
+    plt.close(figure)
+    return path

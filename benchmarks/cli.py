@@ -1,0 +1,148 @@
+"""``python -m benchmarks``: measure, check the targets, write JSON and charts.
+
+Parts: ``comparison`` (bare vs ours vs peer, both stacks), ``scaling`` and
+``server`` (gunicorn + wrk). ``--quick`` measures wall time only, skips the
+server and writes nothing unless ``--output`` is given; it finishes within
+a minute.
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import time
+from pathlib import Path
+from typing import Any
+
+from . import report
+from .measure import ROOT, callgrind_available
+from .server import server_suite
+from .suites import Settings, comparison, scaling
+
+PARTS = ("comparison", "scaling", "server")
+RESULTS = ROOT / "benchmarks" / "results"
+CHARTS = ROOT / "docs" / "_static" / "bench"
+
+
+def run_parts(settings: Settings, parts: tuple[str, ...], server_duration: int = 10) -> dict[str, Any]:
+    """Every requested part's results, and the targets judged on them."""
+    results: dict[str, Any] = {}
+    if "comparison" in parts:
+        results["comparison"] = {stack: comparison(settings, stack) for stack in ("wsgi", "flask")}
+    if "scaling" in parts:
+        results["scaling"] = scaling(settings)
+    if "server" in parts:
+        results["server"] = server_suite(duration=server_duration)
+    if "comparison" in parts:
+        results["targets"] = [
+            dataclasses.asdict(t) | {"verdict": t.verdict}
+            for t in report.targets(results["comparison"], results.get("scaling"))
+        ]
+    return results
+
+
+def draw(results: dict[str, Any], directory: Path) -> list[Path]:
+    """The SVG charts of whatever was measured."""
+    from . import charts
+
+    drawn = []
+    for stack, title in (("wsgi", "WSGI middleware"), ("flask", "Flask extension")):
+        if stack in results.get("comparison", {}):
+            path = directory / f"comparison_{stack}.svg"
+            drawn.append(charts.comparison_chart(results["comparison"][stack], path, title))
+    if "scaling" in results:
+        drawn.append(charts.scaling_chart(results["scaling"], directory / "scaling.svg"))
+    if "server" in results:
+        drawn.append(charts.server_chart(results["server"], directory / "server.svg"))
+    return [path for path in drawn if path is not None]
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__.split("\n\n")[0])
+    parser.add_argument("--quick", action="store_true", help="wall time only, small counts, no server")
+    parser.add_argument("--parts", default=",".join(PARTS), help=f"comma-separated subset of {PARTS}")
+    parser.add_argument("--no-callgrind", action="store_true", help="skip instruction counts")
+    parser.add_argument("--no-charts", action="store_true", help="do not draw the SVG charts")
+    parser.add_argument("--jobs", type=int, default=2, help="valgrind processes at a time")
+    parser.add_argument("--server-duration", type=int, default=10, help="seconds of wrk per variant")
+    parser.add_argument("--output", type=Path, help=f"where the JSON goes (default {RESULTS})")
+    parser.add_argument("--charts-dir", type=Path, default=CHARTS)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    parts = tuple(p.strip() for p in args.parts.split(",") if p.strip())
+    unknown = set(parts) - set(PARTS)
+    if unknown:
+        raise SystemExit(f"unknown parts {sorted(unknown)}: choose from {PARTS}")
+    settings = Settings.quick(args.jobs) if args.quick else Settings.full(args.jobs)
+    if args.quick:
+        parts = tuple(p for p in parts if p != "server")
+    if settings.callgrind and (args.no_callgrind or not callgrind_available()):
+        print("instruction counts skipped:", "--no-callgrind" if args.no_callgrind else "valgrind not found")
+        settings = dataclasses.replace(settings, callgrind=False)
+    started = time.monotonic()
+    results = run_parts(settings, parts, args.server_duration)
+    meta = report.machine() | {
+        "command": report.command_line(),
+        "settings": dataclasses.asdict(settings),
+        "seconds": round(time.monotonic() - started, 1),
+    }
+    _print(results)
+    output = args.output if args.output is not None else (None if args.quick else RESULTS)
+    if output is not None:
+        for name, payload in results.items():
+            print("wrote", report.write(output, name, payload, meta))
+    if not (args.no_charts or args.quick):
+        if _has_matplotlib():
+            for path in draw(results, args.charts_dir):
+                print("drew", path)
+        else:
+            print("charts skipped: matplotlib is not installed (pip install -e '.[bench]')")
+    return 0
+
+
+def _has_matplotlib() -> bool:
+    import importlib.util
+
+    return importlib.util.find_spec("matplotlib") is not None
+
+
+def _print(results: dict[str, Any]) -> None:
+    for stack, data in results.get("comparison", {}).items():
+        print(f"\n== {stack}: added cost per request over {data['baseline']} ==")
+        for variant, reason in data.get("skipped", {}).items():
+            print(f"  {variant} skipped: {reason}")
+        for scenario, measured in data["scenarios"].items():
+            cells = []
+            for variant, values in measured.items():
+                cell = f"{variant} {values['median_ns']:,.0f} ns (+{values['added_ns']:,.0f})"
+                if "instructions" in values:
+                    cell += f" {values['instructions']:,.0f} instr (+{values['added_instructions']:,.0f})"
+                cells.append(cell)
+            print(f"  {scenario:10} " + " | ".join(cells))
+        for scenario, ratios in data.get("ratios", {}).items():
+            shown = ", ".join(f"{k} {v:.2f}" for k, v in ratios.items())
+            print(f"  ratio {data['ours']}/{data['peer']} {scenario}: {shown}")
+    for curve, data in results.get("scaling", {}).items():
+        if "skipped" in data:
+            print(f"\n== scaling {curve}: skipped: {data['skipped']}")
+            continue
+        print(f"\n== scaling {curve}: {data['counts']} ==")
+        for variant, series in data["variants"].items():
+            for scenario, points in series.items():
+                values = [p.get("instructions", p["median_ns"]) for p in points]
+                unit = "instr" if "instructions" in points[0] else "ns"
+                print(f"  {variant} {scenario}: " + ", ".join(f"{v:,.0f}" for v in values) + f" {unit}")
+    server = results.get("server")
+    if server is not None:
+        print("\n== server (gunicorn 2 sync workers, wrk) ==")
+        if "skipped" in server and "results" not in server:
+            print("  skipped:", server["skipped"])
+        for variant, values in server.get("results", {}).items():
+            print(f"  {variant:10} {values['requests_per_second']:,.0f} req/s  p99 {values['p99_ms']:.2f} ms")
+    if "targets" in results:
+        print("\n== targets ==")
+        for target in results["targets"]:
+            print(f"  {target['verdict']} {target['name']}: {target['detail']}")

@@ -1,0 +1,118 @@
+"""Two measures of a request's cost: wall time of interleaved rounds, and CPU instructions.
+
+Wall time on a shared two-core machine drifts with whatever else runs, so
+every round times each case in turn (in a shuffled order) and the medians
+of the rounds are compared. Instructions come from callgrind, which counts
+them exactly: a process that builds the app, warms it up and sends N
+requests, minus the same process sending none, divided by N.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import gc
+import json
+import os
+import random
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+from .variants import AppSpec, Environ, Scenario, WSGIApp, run
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@dataclasses.dataclass(frozen=True)
+class Case:
+    """One application answering one kind of request."""
+
+    label: str
+    spec: AppSpec
+    scenario: Scenario
+
+
+def wall_times(
+    prepared: Sequence[tuple[str, WSGIApp, Environ]], rounds: int, batch: int, seed: int = 7
+) -> dict[str, list[float]]:
+    """Nanoseconds per request of each label, one value per round, cases interleaved."""
+    order = list(prepared)
+    shuffler = random.Random(seed)
+    times: dict[str, list[float]] = {label: [] for label, _, _ in prepared}
+    for _label, app, env in order:
+        run(app, env, min(batch, 50))
+    for _ in range(rounds):
+        shuffler.shuffle(order)
+        gc.collect()
+        for label, app, env in order:
+            start = time.perf_counter_ns()
+            run(app, env, batch)
+            times[label].append((time.perf_counter_ns() - start) / batch)
+    return times
+
+
+def summarize_wall(times: dict[str, list[float]], baseline: str) -> dict[str, dict[str, float]]:
+    """Median per request and median added over the baseline, paired by round."""
+    base = times[baseline]
+    return {
+        label: {
+            "median_ns": statistics.median(values),
+            "added_ns": statistics.median(v - b for v, b in zip(values, base, strict=True)),
+        }
+        for label, values in times.items()
+    }
+
+
+def callgrind_available() -> bool:
+    return shutil.which("valgrind") is not None
+
+
+def instructions(case: Case, count: int, warmup: int) -> float:
+    """Instructions per request of ``case`` (callgrind, deterministic)."""
+    with_requests = _count_instructions(case, warmup, count)
+    without = _count_instructions(case, warmup, 0)
+    return (with_requests - without) / count
+
+
+def instructions_many(cases: Sequence[Case], count: int, warmup: int, jobs: int) -> dict[str, float]:
+    """Instructions per request of each case, ``jobs`` valgrind processes at a time."""
+    with ThreadPoolExecutor(max_workers=jobs) as pool:
+        results = pool.map(lambda case: instructions(case, count, warmup), cases)
+        return dict(zip((case.label for case in cases), results, strict=True))
+
+
+def _count_instructions(case: Case, warmup: int, count: int) -> int:
+    with tempfile.TemporaryDirectory(prefix="bench-callgrind-") as tmp:
+        out = Path(tmp) / "callgrind.out"
+        command = [
+            "valgrind",
+            "--tool=callgrind",
+            f"--callgrind-out-file={out}",
+            "--dump-instr=no",
+            "--dump-line=no",
+            sys.executable,
+            "-m",
+            "benchmarks.worker",
+            case.spec.to_json(),
+            json.dumps(dataclasses.asdict(case.scenario)),
+            str(warmup),
+            str(count),
+        ]
+        # A fixed hash seed makes set and dict probing, and so the count, repeatable.
+        env = {**os.environ, "PYTHONHASHSEED": "0", "PYTHONDONTWRITEBYTECODE": "1"}
+        subprocess.run(command, cwd=ROOT, env=env, check=True, capture_output=True, timeout=600)
+        return parse_callgrind_total(out.read_text())
+
+
+def parse_callgrind_total(text: str) -> int:
+    """The total instruction count (``summary:`` or ``totals:`` line) of a callgrind file."""
+    for line in text.splitlines():
+        if line.startswith(("summary:", "totals:")):
+            return int(line.split()[1])
+    raise ValueError("no summary or totals line in the callgrind output")

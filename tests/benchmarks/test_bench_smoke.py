@@ -1,0 +1,131 @@
+"""Keeps the benchmark code working: its quick paths on tiny counts, no timing asserted.
+
+Instruction counts (valgrind) and the server suite (wrk, gunicorn) are left
+out explicitly through their parameters; a peer whose package is missing
+(wsgicors is only in the bench extra) must be reported as skipped, with why.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import importlib.util
+import json
+from pathlib import Path
+
+import pytest
+
+from benchmarks import report
+from benchmarks.cli import draw, run_parts
+from benchmarks.measure import parse_callgrind_total
+from benchmarks.server import parse_wrk
+from benchmarks.suites import Settings
+from benchmarks.variants import SCENARIOS, AppSpec, build, environ, missing, probe
+
+TINY = dataclasses.replace(
+    Settings.quick(jobs=1),
+    rounds=2,
+    batch_wsgi=3,
+    batch_flask=2,
+    callgrind=False,
+    exact_origins=(1, 2, 3),
+    subdomains=(1, 2),
+    resources=(1, 2),
+    acrh_sizes=(16, 8192),
+)
+
+
+@pytest.fixture(scope="module")
+def results() -> dict[str, object]:
+    return run_parts(TINY, ("comparison", "scaling"))
+
+
+def test_comparison_covers_every_scenario_and_available_variant(results: dict[str, dict]) -> None:
+    stacks = {"wsgi": ("bare", "core", "wsgicors"), "flask": ("plain", "flask_ext", "flask_cors")}
+    for stack, variants in stacks.items():
+        data = results["comparison"][stack]
+        assert set(data["scenarios"]) == set(SCENARIOS)
+        for variant in variants:
+            reason = missing(variant)
+            if reason is None:
+                for measured in data["scenarios"].values():
+                    assert {"median_ns", "added_ns"} <= set(measured[variant])
+            else:
+                assert data["skipped"][variant] == reason
+
+
+def test_missing_peer_is_skipped_with_the_reason() -> None:
+    if importlib.util.find_spec("wsgicors") is None:
+        assert "wsgicors is not installed" in (missing("wsgicors") or "")
+    else:
+        assert missing("wsgicors") is None
+
+
+def test_scaling_has_one_point_per_count(results: dict[str, dict]) -> None:
+    curves = results["scaling"]
+    assert len(curves["exact_origins"]["variants"]["core"]["allowed"]) == len(TINY.exact_origins)
+    assert len(curves["subdomain_patterns"]["variants"]["core"]["refused"]) == len(TINY.subdomains)
+    assert len(curves["acrh_bytes"]["variants"]["core"]["preflight"]) == len(TINY.acrh_sizes)
+    resources = curves["resource_patterns"]
+    if "skipped" not in resources:
+        assert len(resources["variants"]["flask_ext"]["allowed"]) == len(TINY.resources)
+
+
+def test_every_target_has_a_verdict(results: dict[str, list[dict]]) -> None:
+    verdicts = {t["name"]: t["verdict"] for t in results["targets"]}
+    assert len(verdicts) == 10
+    assert set(verdicts.values()) <= {"PASS", "FAIL", "SKIP"}
+
+
+def test_results_serialize_with_machine_facts(results: dict[str, object], tmp_path: Path) -> None:
+    meta = report.machine() | {"command": report.command_line()}
+    path = report.write(tmp_path, "comparison", results["comparison"], meta)  # type: ignore[arg-type]
+    document = json.loads(path.read_text())
+    assert document["meta"]["cores"] >= 1
+    assert document["meta"]["versions"]["cors-wsgi"]
+    assert "wsgi" in document["comparison"]
+
+
+@pytest.mark.parametrize("variant", ["core", "wsgicors", "flask_ext", "flask_cors"])
+def test_cors_variants_grant_the_allowed_origin(variant: str) -> None:
+    if missing(variant) is not None:
+        pytest.skip(f"{variant}: {missing(variant)}")
+    spec = AppSpec(variant)
+    status, headers = probe(build(spec), environ(spec, SCENARIOS["allowed"]))
+    assert status.startswith("200")
+    assert ("Access-Control-Allow-Origin", "https://app.example.com") in headers
+
+
+def test_scaling_specs_put_the_allowed_origin_last() -> None:
+    spec = AppSpec("core", subdomains=3)
+    _status, headers = probe(build(spec), environ(spec, SCENARIOS["allowed"]))
+    assert ("Access-Control-Allow-Origin", "https://app.tenant2.example.com") in headers
+
+
+def test_callgrind_total_is_read_from_the_summary_line() -> None:
+    text = "version: 1\ncreator: callgrind-3.19.0\nevents: Ir\nsummary: 123456\n"
+    assert parse_callgrind_total(text) == 123456
+    with pytest.raises(ValueError, match="no summary"):
+        parse_callgrind_total("events: Ir\n")
+
+
+def test_wrk_output_is_parsed_into_rate_and_percentiles() -> None:
+    output = (
+        "Running 10s test @ http://127.0.0.1:8000/api/items\n"
+        "  Latency Distribution\n"
+        "     50%    1.20ms\n"
+        "     75%    1.50ms\n"
+        "     90%    2.00ms\n"
+        "     99%  850.00us\n"
+        "  12345 requests in 10.00s, 1.23MB read\n"
+        "Requests/sec:   1234.50\n"
+    )
+    parsed = parse_wrk(output)
+    assert parsed == {"requests_per_second": 1234.5, "p50_ms": 1.2, "p99_ms": 0.85, "non_2xx": 0.0}
+
+
+def test_charts_are_drawn_as_svg(results: dict[str, object], tmp_path: Path) -> None:
+    if importlib.util.find_spec("matplotlib") is None:
+        pytest.skip("matplotlib is not installed: it is in the bench extra only")
+    drawn = draw(results, tmp_path)
+    assert {p.name for p in drawn} >= {"comparison_wsgi.svg", "scaling.svg"}
+    assert all(p.read_text().lstrip().startswith("<?xml") for p in drawn)
