@@ -145,18 +145,19 @@ def test_max_age_zero_sends_a_preflight_every_time(allowed: Script, api_server: 
     assert api_server[1].preflights["/nocache/x"] == 3
 
 
+#: page origin, method, headers, credentials, and the verdict both must reach.
 CHECK_CASES = {
-    "simple-get": ("allowed", "GET", {}, False),
-    "json-post": ("allowed", "POST", {"Content-Type": "application/json"}, False),
-    "put-authorization-credentials": ("allowed", "PUT", {"Authorization": "Bearer t0ken"}, True),
-    "refused-method": ("allowed", "DELETE", {}, False),
-    "refused-header": ("allowed", "GET", {"X-Forbidden": "1"}, False),
-    "refused-origin": ("refused", "GET", {}, False),
+    "simple-get": ("allowed", "GET", {}, False, "allowed"),
+    "json-post": ("allowed", "POST", {"Content-Type": "application/json"}, False, "allowed"),
+    "put-authorization-credentials": ("allowed", "PUT", {"Authorization": "Bearer t0ken"}, True, "allowed"),
+    "refused-method": ("allowed", "DELETE", {}, False, "blocked"),
+    "refused-header": ("allowed", "GET", {"X-Forbidden": "1"}, False, "blocked"),
+    "refused-origin": ("refused", "GET", {}, False, "blocked"),
 }
 
 
 @pytest.mark.parametrize(
-    ("page_origin", "method", "headers", "credentials"), CHECK_CASES.values(), ids=CHECK_CASES
+    ("page_origin", "method", "headers", "credentials", "expected"), CHECK_CASES.values(), ids=CHECK_CASES
 )
 def test_cors_wsgi_check_agrees_with_chromium(
     page: Page,
