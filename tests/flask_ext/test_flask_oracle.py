@@ -55,6 +55,9 @@ USAGES = {
     "resources list": {"resources": [r"/api/*", "/public"]},
     "resources regex": {"resources": {r"/api/items/\d+": {"origins": ORIGIN}}},
     "private network": {"allow_private_network": True},
+    "always_send off": {"always_send": False},
+    "intercept_exceptions off": {"intercept_exceptions": False},
+    "automatic_options off": {"automatic_options": False},
 }
 
 
@@ -118,7 +121,12 @@ def config_app(module: ModuleType) -> Flask:
         CORS_SUPPORTS_CREDENTIALS=True,
         CORS_EXPOSE_HEADERS=["X-Total"],
         CORS_MAX_AGE=60,
+        CORS_RESOURCES={r"/data": {}},
     )
+
+    @app.route("/uncovered")
+    def uncovered() -> str:
+        return "uncovered"
 
     @app.route("/data", methods=["GET", "PUT"])
     def data() -> str:
@@ -131,10 +139,11 @@ def config_app(module: ModuleType) -> Flask:
 @pytest.mark.parametrize(
     ("method", "headers"), [("GET", {"Origin": ORIGIN}), ("OPTIONS", preflight()), ("GET", {"Origin": OTHER})]
 )
+@pytest.mark.parametrize("path", ["/data", "/uncovered"])
 def test_app_config_keys_configure_the_extension_alike(
-    both: Both, method: str, headers: dict[str, str]
+    both: Both, path: str, method: str, headers: dict[str, str]
 ) -> None:
-    assert_same(both, config_app, "/data", method, headers)
+    assert_same(both, config_app, path, method, headers)
 
 
 def decorated_app(module: ModuleType) -> Flask:
