@@ -7,11 +7,18 @@ anything; the headers returned are fresh or immutable tuples.
 
 from __future__ import annotations
 
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from . import reasons
-from .policy import SAFELISTED_METHODS, CORSPolicy, Header
 from .tokens import MAX_METHOD_LENGTH, is_token, parse_header_list
+
+if TYPE_CHECKING:
+    from .policy import CORSPolicy
+
+Header = tuple[str, str]
+
+#: Methods a browser sends without asking (Fetch: CORS-safelisted methods).
+SAFELISTED_METHODS = frozenset({"GET", "HEAD", "POST"})
 
 
 class RequestFacts(NamedTuple):
@@ -44,9 +51,13 @@ class Decision(NamedTuple):
     """The request's Origin as received (unvalidated when refused: escape it before logging)."""
     preflight: bool
     headers: tuple[Header, ...]
-    """CORS headers to add to the response; empty when refused."""
-    vary: tuple[str, ...]
-    """Names to merge into the response's Vary header."""
+    """Headers to add to the response: the grant (none when refused) and our Vary, last."""
+
+    @property
+    def vary(self) -> tuple[str, ...]:
+        """The names our Vary header carries (to be merged into the app's Vary)."""
+        name, value = self.headers[-1] if self.headers else ("", "")
+        return tuple(value.split(", ")) if name == "Vary" else ()
 
     @property
     def message(self) -> str:
@@ -69,16 +80,18 @@ def decide(policy: CORSPolicy, facts: RequestFacts) -> Decision:
 
 def decide_actual(policy: CORSPolicy, origin: str | None) -> Decision:
     """The decision for a request that is not a preflight (any method)."""
-    if policy.origins.allow_any:
-        reason = reasons.ALLOWED if origin is not None else reasons.NO_ORIGIN
-        return Decision(origin is not None, reason, "", origin, False, policy.wildcard_headers, ())
     if origin is None:
-        return Decision(False, reasons.NO_ORIGIN, "", None, False, (), policy.actual_vary)
+        return policy.no_origin_decision
+    granted = policy.granted_decisions.get(origin)
+    if granted is not None:
+        return granted
+    if policy.origins.allow_any:
+        return _decision(True, reasons.ALLOWED, "", origin, False, policy.wildcard_headers)
     reason = policy.origins.check(origin)
     if reason == reasons.ALLOWED:
         headers = (("Access-Control-Allow-Origin", origin), *policy.actual_headers)
-        return Decision(True, reason, "", origin, False, headers, policy.actual_vary)
-    return Decision(False, reason, "", origin, False, (), policy.actual_vary)
+        return _decision(True, reason, "", origin, False, headers)
+    return _decision(False, reason, "", origin, False, policy.actual_refusal_headers)
 
 
 def decide_preflight(
@@ -89,25 +102,31 @@ def decide_preflight(
     request_private_network: bool = False,
 ) -> Decision:
     """The decision for a preflight: OPTIONS, Origin and Access-Control-Request-Method."""
-    vary = policy.preflight_vary
+    refusal = policy.preflight_refusal_headers
     reason = policy.origins.check(origin)
     if reason != reasons.ALLOWED:
-        return Decision(False, reason, "", origin, True, (), vary)
-    if len(request_method) > MAX_METHOD_LENGTH or not is_token(request_method):
-        return Decision(False, reasons.METHOD_MALFORMED, "", origin, True, (), vary)
+        return _decision(False, reason, "", origin, True, refusal)
     methods = policy.allowed_methods
-    if methods is not None and request_method not in methods and request_method not in SAFELISTED_METHODS:
-        return Decision(False, reasons.METHOD_NOT_ALLOWED, request_method, origin, True, (), vary)
-    names = parse_header_list(request_headers) if request_headers else []
-    if names is None:
-        return Decision(False, reasons.HEADERS_MALFORMED, "", origin, True, (), vary)
+    if methods is None or request_method not in methods:
+        if len(request_method) > MAX_METHOD_LENGTH or not is_token(request_method):
+            return _decision(False, reasons.METHOD_MALFORMED, "", origin, True, refusal)
+        if methods is not None and request_method not in SAFELISTED_METHODS:
+            return _decision(False, reasons.METHOD_NOT_ALLOWED, request_method, origin, True, refusal)
     allowed_headers = policy.allowed_headers
+    names = parse_header_list(request_headers, allowed_headers or ()) if request_headers else []
+    if names is None:
+        return _decision(False, reasons.HEADERS_MALFORMED, "", origin, True, refusal)
     if allowed_headers is not None:
         for name in names:
             if name not in allowed_headers:
-                return Decision(False, reasons.HEADER_NOT_ALLOWED, name, origin, True, (), vary)
-    if request_private_network and not policy.allow_private_network:
-        return Decision(False, reasons.PRIVATE_NETWORK_NOT_ALLOWED, "", origin, True, (), vary)
+                return _decision(False, reasons.HEADER_NOT_ALLOWED, name, origin, True, refusal)
+    if request_private_network:
+        if not policy.allow_private_network:
+            return _decision(False, reasons.PRIVATE_NETWORK_NOT_ALLOWED, "", origin, True, refusal)
+    else:
+        granted = policy.granted_preflights.get(origin)
+        if granted is not None:
+            return granted
 
     headers: list[Header] = [
         ("Access-Control-Allow-Origin", "*" if policy.origins.allow_any else origin),
@@ -119,4 +138,15 @@ def decide_preflight(
         headers.append(("Access-Control-Allow-Headers", ", ".join(names)))
     if request_private_network:
         headers.append(("Access-Control-Allow-Private-Network", "true"))
-    return Decision(True, reasons.ALLOWED, "", origin, True, tuple(headers), vary)
+    headers += refusal
+    return _decision(True, reasons.ALLOWED, "", origin, True, tuple(headers))
+
+
+def _decision(
+    allowed: bool, reason: str, detail: str, origin: str | None, preflight: bool, headers: tuple[Header, ...]
+) -> Decision:
+    """Build a Decision without the Python-level ``__new__`` of NamedTuple: it is on the hot path."""
+    return _new_tuple(Decision, (allowed, reason, detail, origin, preflight, headers))
+
+
+_new_tuple = tuple.__new__

@@ -149,22 +149,23 @@ class CORSMiddleware:
                 return self.app(environ, start_response)
             policy = selected
         origin = environ.get("HTTP_ORIGIN")
-        if origin is not None and environ.get("REQUEST_METHOD") == "OPTIONS":
-            request_method = environ.get("HTTP_ACCESS_CONTROL_REQUEST_METHOD")
-            if request_method:
-                decision = decide_preflight(
-                    policy,
-                    origin,
-                    request_method,
-                    environ.get("HTTP_ACCESS_CONTROL_REQUEST_HEADERS"),
-                    environ.get("HTTP_ACCESS_CONTROL_REQUEST_PRIVATE_NETWORK") == "true",
-                )
-                self._report(decision)
-                if self.preflight_passthrough:
-                    return self._call_app(environ, start_response, decision)
-                return self._answer_preflight(decision, start_response)
-        decision = decide_actual(policy, origin)
-        if (not decision.allowed and decision.origin is not None) or self._observe:
+        if origin is None:
+            decision = policy.no_origin_decision
+        elif environ.get("REQUEST_METHOD") == "OPTIONS" and environ.get("HTTP_ACCESS_CONTROL_REQUEST_METHOD"):
+            decision = decide_preflight(
+                policy,
+                origin,
+                environ["HTTP_ACCESS_CONTROL_REQUEST_METHOD"],
+                environ.get("HTTP_ACCESS_CONTROL_REQUEST_HEADERS"),
+                environ.get("HTTP_ACCESS_CONTROL_REQUEST_PRIVATE_NETWORK") == "true",
+            )
+            self._report(decision)
+            if self.preflight_passthrough:
+                return self._call_app(environ, start_response, decision)
+            return self._answer_preflight(decision, start_response)
+        else:
+            decision = decide_actual(policy, origin)
+        if self._observe or not (decision.allowed or origin is None):
             self._report(decision)
         return self._call_app(environ, start_response, decision)
 
@@ -179,12 +180,16 @@ class CORSMiddleware:
         headers = decision.headers
         if self.debug:
             headers = (*headers, _debug_header(decision))
-        vary = decision.vary
 
         def cors_start_response(
             status: str, app_headers: list[Header], exc_info: ExcInfo | None = None
         ) -> Callable[[bytes], object]:
-            return start_response(status, merge_headers(app_headers, headers, vary), exc_info)
+            # Only a Vary or Access-Control-* header of the app's needs merging;
+            # a first-letter scan is the cheapest way to rule both out.
+            for name, _ in app_headers:
+                if name[0] in "vVaA":
+                    return start_response(status, merge_headers(app_headers, headers), exc_info)
+            return start_response(status, [*app_headers, *headers], exc_info)
 
         if not self.catch_exceptions:
             return self.app(environ, cors_start_response)
@@ -196,16 +201,13 @@ class CORSMiddleware:
             error_headers = [
                 ("Content-Type", "text/plain; charset=utf-8"),
                 ("Content-Length", str(len(body))),
+                *headers,
             ]
-            start_response(
-                "500 Internal Server Error",
-                merge_headers(error_headers, headers, vary),
-                sys.exc_info(),
-            )
+            start_response("500 Internal Server Error", error_headers, sys.exc_info())
             return [body]
 
     def _answer_preflight(self, decision: Decision, start_response: StartResponse) -> Iterable[bytes]:
-        headers = [*decision.headers, ("Vary", ", ".join(decision.vary))]
+        headers = list(decision.headers)
         if self.debug:
             headers.append(_debug_header(decision))
         if decision.allowed:

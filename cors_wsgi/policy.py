@@ -10,13 +10,22 @@ from collections.abc import Iterable, Mapping
 from types import MappingProxyType
 from typing import Any, TypedDict, Union, Unpack
 
+from . import reasons
+from .decision import SAFELISTED_METHODS, Decision
 from .errors import ConfigError, reject_unknown
 from .logs import logger
 from .origins import OriginEntry, OriginMatcher, RegexEntry
 from .tokens import has_control_characters, is_token
 
-#: Methods a browser sends without asking (Fetch: CORS-safelisted methods).
-SAFELISTED_METHODS = frozenset({"GET", "HEAD", "POST"})
+__all__ = [
+    "FORBIDDEN_METHODS",
+    "FORBIDDEN_RESPONSE_HEADERS",
+    "NORMALIZED_METHODS",
+    "OPTION_NAMES",
+    "SAFELISTED_METHODS",
+    "CORSPolicy",
+    "PolicyOptions",
+]
 
 #: Methods that browsers normalize to upper case; others keep their case.
 NORMALIZED_METHODS = frozenset({"DELETE", "GET", "HEAD", "OPTIONS", "POST", "PUT"})
@@ -26,9 +35,6 @@ FORBIDDEN_METHODS = frozenset({"CONNECT", "TRACE", "TRACK"})
 
 #: Response headers script can never read, whatever is exposed.
 FORBIDDEN_RESPONSE_HEADERS = frozenset({"set-cookie", "set-cookie2"})
-
-#: Vary for answers that depend on the Origin header.
-VARY_ORIGIN = ("Origin",)
 
 #: Vary for preflight answers, which also depend on what was requested.
 VARY_PREFLIGHT = ("Origin", "Access-Control-Request-Method", "Access-Control-Request-Headers")
@@ -76,14 +82,18 @@ class CORSPolicy:
 
     __slots__ = (
         "actual_headers",
-        "actual_vary",
+        "actual_refusal_headers",
         "allow_credentials",
         "allow_private_network",
         "allowed_headers",
         "allowed_methods",
+        "granted_decisions",
+        "granted_preflights",
+        "no_origin_decision",
         "options",
         "origins",
         "preflight_headers",
+        "preflight_refusal_headers",
         "wildcard_headers",
     )
 
@@ -97,13 +107,21 @@ class CORSPolicy:
     allowed_headers: frozenset[str] | None
     """Lower-case names; None means any header."""
     actual_headers: tuple[Header, ...]
-    """Headers for a granted actual request, after Access-Control-Allow-Origin."""
+    """Headers for a granted actual request, after Access-Control-Allow-Origin (Vary included)."""
     wildcard_headers: tuple[Header, ...]
-    """The complete grant of an ``*`` policy, sent on every response."""
+    """The complete answer of an ``*`` policy, sent on every response."""
     preflight_headers: tuple[Header, ...]
-    """Headers for a granted preflight, after Access-Control-Allow-Origin."""
-    actual_vary: tuple[str, ...]
-    """Vary names for every actual response of this policy."""
+    """Headers for a granted preflight, after Access-Control-Allow-Origin (Vary not included)."""
+    actual_refusal_headers: tuple[Header, ...]
+    """What a refused actual request gets: only Vary, when the answer depends on the Origin."""
+    preflight_refusal_headers: tuple[Header, ...]
+    """The Vary header of every preflight answer, which ends a granted one too."""
+    no_origin_decision: Decision
+    """The answer to every request without an Origin header."""
+    granted_decisions: Mapping[str, Decision]
+    """The grant of each exact origin, built once so that requests allocate nothing."""
+    granted_preflights: Mapping[str, Decision]
+    """Each exact origin's preflight grant, when it does not depend on what was requested."""
 
     def __init__(self, **options: Unpack[PolicyOptions]) -> None:
         reject_unknown(options, OPTION_NAMES, "CORSPolicy")
@@ -156,8 +174,10 @@ class CORSPolicy:
         expose: tuple[Header, ...] = (
             (("Access-Control-Expose-Headers", ", ".join(exposed)),) if exposed else ()
         )
-        actual = credential_headers + expose
+        vary: tuple[Header, ...] = () if origins.allow_any else (("Vary", "Origin"),)
+        actual = credential_headers + expose + vary
         set_(self, "actual_headers", actual)
+        set_(self, "actual_refusal_headers", vary)
         set_(self, "wildcard_headers", (("Access-Control-Allow-Origin", "*"), *actual))
         preflight = list(credential_headers)
         if self.allowed_methods is not None:
@@ -167,7 +187,24 @@ class CORSPolicy:
         if max_age is not None:
             preflight.append(("Access-Control-Max-Age", str(max_age)))
         set_(self, "preflight_headers", tuple(preflight))
-        set_(self, "actual_vary", () if origins.allow_any else ("Origin",))
+        preflight_vary = (
+            ("Vary", ", ".join(VARY_PREFLIGHT_PRIVATE_NETWORK if private_network else VARY_PREFLIGHT)),
+        )
+        set_(self, "preflight_refusal_headers", preflight_vary)
+        no_origin = self.wildcard_headers if origins.allow_any else vary
+        set_(self, "no_origin_decision", Decision(False, reasons.NO_ORIGIN, "", None, False, no_origin))
+        granted: dict[str, Decision] = {}
+        granted_preflights: dict[str, Decision] = {}
+        echoes = self.allowed_methods is None or self.allowed_headers is None
+        for origin in () if origins.allow_any else origins.exact:
+            allow = (("Access-Control-Allow-Origin", origin),)
+            granted[origin] = Decision(True, reasons.ALLOWED, "", origin, False, allow + actual)
+            if not echoes:
+                granted_preflights[origin] = Decision(
+                    True, reasons.ALLOWED, "", origin, True, allow + self.preflight_headers + preflight_vary
+                )
+        set_(self, "granted_decisions", MappingProxyType(granted))
+        set_(self, "granted_preflights", MappingProxyType(granted_preflights))
 
     def __setattr__(self, name: str, value: object) -> None:
         raise AttributeError(f"CORSPolicy is immutable; use replace({name}=...)")
@@ -182,11 +219,6 @@ class CORSPolicy:
     def replace(self, **changes: Unpack[PolicyOptions]) -> CORSPolicy:
         """A new, validated policy with some options changed."""
         return CORSPolicy(**{**self.options, **changes})
-
-    @property
-    def preflight_vary(self) -> tuple[str, ...]:
-        """Vary names for preflight answers."""
-        return VARY_PREFLIGHT_PRIVATE_NETWORK if self.allow_private_network else VARY_PREFLIGHT
 
 
 def _flag(options: Mapping[str, Any], name: str) -> bool:

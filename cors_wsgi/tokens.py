@@ -7,6 +7,7 @@ input whose length was capped first, and never uses a backtracking regex.
 from __future__ import annotations
 
 import string
+from collections.abc import Collection
 
 #: RFC 9110 ``tchar``: the characters a method or header name may contain.
 TCHARS = frozenset("!#$%&'*+-.^_`|~" + string.ascii_letters + string.digits)
@@ -30,21 +31,25 @@ def has_control_characters(value: str) -> bool:
     return "\r" in value or "\n" in value or "\0" in value
 
 
-def parse_header_list(value: str) -> list[str] | None:
+def parse_header_list(value: str, known: Collection[str] = ()) -> list[str] | None:
     """Lower-cased, de-duplicated names of a header-name list, in order.
 
     Tolerates optional white space and empty elements (as intermediaries
     produce), and returns None when the value is too long or an element is not
     a token: one bad element makes the whole list invalid, as in browsers.
+    Names in ``known`` are valid tokens already and skip the check.
     """
     if len(value) > MAX_HEADER_LIST_LENGTH:
         return None
     names: dict[str, None] = {}
     for element in value.lower().split(","):
         name = element.strip(" \t")
-        if not name:
+        if name in known:
+            names[name] = None
+        elif not name:
             continue
-        if not is_token(name):
+        elif not is_token(name):
             return None
-        names[name] = None
+        else:
+            names[name] = None
     return list(names)

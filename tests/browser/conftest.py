@@ -29,8 +29,10 @@ FETCH = """async ([url, init]) => {
 }"""
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
+    """One Chromium per module: Playwright's event loop must be gone before other
+    suites run, or their async code (Flask's async views) finds a running loop."""
     if not CHROMIUM.exists():
         message = f"Chromium not found at {CHROMIUM}: install it with `apt-get install chromium`"
         if os.environ.get("CI"):

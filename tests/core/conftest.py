@@ -9,7 +9,7 @@ from wsgiref.validate import validator
 import pytest
 from webtest import TestApp
 
-from cors_wsgi import CORSMiddleware
+from cors_wsgi import CORSMiddleware, Decision
 
 Headers = list[tuple[str, str]]
 
@@ -40,3 +40,8 @@ def preflight_headers(origin: str, method: str, headers: str | None = None) -> d
     if headers is not None:
         request["Access-Control-Request-Headers"] = headers
     return request
+
+
+def grant_of(decision: Decision) -> dict[str, str]:
+    """The grant headers of a decision: everything but our Vary."""
+    return {name: value for name, value in decision.headers if name != "Vary"}

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from cors_wsgi import CORSPolicy, Decision, RequestFacts, decide, decide_preflight, reasons
+from tests.core.conftest import grant_of
 
 ORIGIN = "https://app.example.com"
 
@@ -31,6 +32,7 @@ def test_granted_preflight_lists_methods_headers_and_max_age() -> None:
         "Access-Control-Allow-Methods": "GET, PUT",
         "Access-Control-Allow-Headers": "Content-Type, X-Token",
         "Access-Control-Max-Age": "300",
+        "Vary": "Origin, Access-Control-Request-Method, Access-Control-Request-Headers",
     }
     assert decision.vary == ("Origin", "Access-Control-Request-Method", "Access-Control-Request-Headers")
 
@@ -41,7 +43,7 @@ def test_method_not_listed_is_refused_with_its_name() -> None:
     assert decision.reason == reasons.METHOD_NOT_ALLOWED
     assert decision.detail == "DELETE"
     assert decision.message == "method-not-allowed: DELETE"
-    assert decision.headers == ()
+    assert grant_of(decision) == {}
 
 
 def test_method_matching_is_case_sensitive_as_in_browsers() -> None:
@@ -59,7 +61,7 @@ def test_safelisted_methods_are_always_allowed_because_browsers_never_check_them
 def test_request_method_that_is_not_one_token_is_malformed(method: str) -> None:
     decision = decide_preflight(policy(allow_methods="*"), ORIGIN, method)
     assert decision.reason == reasons.METHOD_MALFORMED
-    assert decision.headers == ()
+    assert grant_of(decision) == {}
 
 
 def test_any_method_echoes_the_requested_method_never_a_star() -> None:
@@ -96,7 +98,7 @@ def test_requested_headers_tolerate_spaces_empty_elements_and_duplicates() -> No
 def test_malformed_or_oversized_requested_headers_are_refused_whole(requested: str) -> None:
     decision = decide_preflight(policy(allow_headers="*"), ORIGIN, "GET", requested)
     assert decision.reason == reasons.HEADERS_MALFORMED
-    assert decision.headers == ()
+    assert grant_of(decision) == {}
 
 
 def test_any_header_echoes_validated_names_including_authorization() -> None:
@@ -121,7 +123,7 @@ def test_any_origin_preflight_answers_star_and_no_credentials() -> None:
 def test_refused_origin_refuses_the_preflight_before_anything_else() -> None:
     decision = decide_preflight(policy(allow_methods="*"), "https://evil.example", "GET")
     assert decision.reason == reasons.ORIGIN_NOT_ALLOWED
-    assert decision.headers == ()
+    assert grant_of(decision) == {}
     assert decision.vary
 
 

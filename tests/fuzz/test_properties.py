@@ -55,7 +55,7 @@ def test_actual_request_grants_only_origins_in_the_policy_and_only_byte_equal(or
         assert in_policy(origin)
         assert dict(decision.headers)["Access-Control-Allow-Origin"] == origin
     else:
-        assert decision.headers == ()
+        assert not [name for name, _ in decision.headers if name.startswith("Access-Control-")]
     assert "Origin" in decision.vary
 
 
