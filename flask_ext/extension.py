@@ -140,7 +140,7 @@ class _AppState:
     def __init__(self, app: Flask) -> None:
         self.app = app
         self.app_options: dict[str, Any] | None = None
-        self.app_rules: list[tuple[PathPattern, dict[str, Any]]] = []
+        self.app_rules: list[tuple[PathPattern, CORSPolicy]] = []
         self.blueprints: dict[str, dict[str, Any]] = {}
         self._lock = threading.Lock()
         self._resolve: Callable[[Environ], CORSPolicy | None] | None = None
@@ -152,11 +152,11 @@ class _AppState:
     def add_app(self, options: Mapping[str, Any]) -> None:
         """``CORS(app)``: its rules add to those of earlier calls; a pattern listed twice is an error."""
         base = {**DEFAULTS, **config_options(self.app.config), **options}
+        rules = resource_rules(base["resources"])
+        added = [(pattern, build_policy({**base, **overrides})) for pattern, overrides in rules]
+        PathRouter(self.app_rules + added)  # a duplicate or shadowed rule fails here, changing nothing
+        self.app_rules += added
         self.app_options = {k: v for k, v in options.items() if k != "resources"}
-        self.app_rules.extend(
-            (pattern, {**base, **overrides}) for pattern, overrides in resource_rules(base["resources"])
-        )
-        self._app_router()  # validate now
         self._rebuild()
 
     def add_blueprint(self, name: str, options: Mapping[str, Any]) -> None:
@@ -178,7 +178,7 @@ class _AppState:
     def _app_router(self) -> PathRouter[CORSPolicy] | None:
         if not self.app_rules:
             return None
-        return PathRouter((pattern, build_policy(options)) for pattern, options in self.app_rules)
+        return PathRouter(self.app_rules)
 
     def _blueprint_entry(self, base: Mapping[str, Any], options: Mapping[str, Any]) -> Entry:
         merged = {**base, **options}
@@ -220,7 +220,7 @@ class _AppState:
             if router is None:
                 return _pass_through
             if len(self.app_rules) == 1 and self.app_rules[0][0] in ("/*", "*"):
-                only = build_policy(self.app_rules[0][1])
+                only = self.app_rules[0][1]
                 return lambda environ: only  # CORS(app): one policy, no lookup at all
             return _cached(lambda environ: router.match(environ.get("PATH_INFO", "")), _path_key)
         endpoint_of = self._endpoint

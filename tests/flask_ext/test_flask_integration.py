@@ -285,11 +285,15 @@ def test_a_regex_resource_shadowed_by_a_prefix_rule_is_a_config_error() -> None:
         CORS(Flask(__name__), resources={r"/api/*": {}, r"/api/v\d+/x": {"origins": [ORIGIN]}})
 
 
-def test_a_pattern_listed_in_two_cors_calls_is_a_config_error() -> None:
+def test_a_pattern_listed_in_two_cors_calls_is_a_config_error_that_changes_nothing() -> None:
     app = Flask(__name__)
-    CORS(app, resources=r"/api/*")
+    app.add_url_rule("/api/x", "x", lambda: "x")
+    CORS(app, resources=r"/api/*", origins=[ORIGIN])
     with pytest.raises(ConfigError, match="listed twice"):
-        CORS(app, resources=r"/api/*")
+        CORS(app, resources=r"/api/*", origins=[OTHER])
+    client = app.test_client()
+    assert granted(client.get("/api/x", headers={"Origin": ORIGIN}))
+    assert not granted(client.get("/api/x", headers={"Origin": OTHER}), OTHER)
 
 
 def test_rules_of_several_cors_calls_add_up() -> None:
