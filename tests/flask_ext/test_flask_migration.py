@@ -208,3 +208,40 @@ def test_a_setting_that_could_never_work_fails_at_start_up(options: dict[str, ob
     with pytest.raises(ConfigError) as error:
         api_app(flask_ext, **options)
     assert error.value.option == option
+
+
+@pytest.mark.parametrize(
+    ("origin", "allowed"),
+    [
+        ("https://a.example.com", True),
+        ("https://a.b.example.com", True),
+        ("https://example.com", False),
+        ("https://evilexample.com", False),
+        ("http://a.example.com", False),
+    ],
+)
+def test_a_subdomain_pattern_grants_exactly_the_subdomains(both: Both, origin: str, allowed: bool) -> None:
+    def setup(module: ModuleType) -> Flask:
+        return api_app(module, origins=["https://*.example.com"])
+
+    theirs, ours = both(setup, "/api/items", "GET", {"Origin": origin})
+    assert ("Access-Control-Allow-Origin" in ours.headers) is allowed
+    # flask-cors reads the same string as the regex "https:/*.example.com": no subdomain, but lookalikes.
+    flask_cors_grants = origin in ("https://example.com", "https://evilexample.com")
+    assert ("Access-Control-Allow-Origin" in theirs.headers) is flask_cors_grants
+
+
+def test_a_callable_origin_check_is_consulted_for_well_formed_origins() -> None:
+    seen: list[str] = []
+
+    def trusted(origin: str) -> bool:
+        seen.append(origin)
+        return origin.endswith(".trusted.example")
+
+    client = api_app(flask_ext, origins=[trusted]).test_client()
+    assert client.get("/api/items", headers={"Origin": "https://a.trusted.example"}).headers[
+        "Access-Control-Allow-Origin"
+    ] == ("https://a.trusted.example")
+    assert "Access-Control-Allow-Origin" not in client.get("/api/items", headers={"Origin": OTHER}).headers
+    client.get("/api/items", headers={"Origin": "null"})
+    assert seen == ["https://a.trusted.example", OTHER]

@@ -41,6 +41,7 @@ USAGES = {
     "origins list": {"origins": [ORIGIN, OTHER]},
     "single origin string": {"origins": ORIGIN},
     "origin regex string": {"origins": r"https://.*\.example\.com"},
+    "upper-case origin regex": {"origins": r"https://APP\.example\.com"},
     "compiled origin regex": {"origins": [re.compile(r"https://app\.example\.(com|net)")]},
     "credentials with listed origins": {"origins": [ORIGIN], "supports_credentials": True},
     "send_wildcard": {"send_wildcard": True},
