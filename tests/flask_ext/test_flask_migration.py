@@ -211,24 +211,25 @@ def test_a_setting_that_could_never_work_fails_at_start_up(options: dict[str, ob
 
 
 @pytest.mark.parametrize(
-    ("origin", "allowed"),
+    ("origin", "ours", "flask_cors"),
     [
-        ("https://a.example.com", True),
-        ("https://a.b.example.com", True),
-        ("https://example.com", False),
-        ("https://evilexample.com", False),
-        ("http://a.example.com", False),
+        ("https://a.example.com", True, False),
+        ("https://a.b.example.com", True, False),
+        ("https://example.com", False, True),
+        ("https://wexample.com", False, True),
+        ("http://a.example.com", False, False),
     ],
 )
-def test_a_subdomain_pattern_grants_exactly_the_subdomains(both: Both, origin: str, allowed: bool) -> None:
+def test_a_subdomain_pattern_grants_exactly_the_subdomains(
+    both: Both, origin: str, ours: bool, flask_cors: bool
+) -> None:
     def setup(module: ModuleType) -> Flask:
         return api_app(module, origins=["https://*.example.com"])
 
-    theirs, ours = both(setup, "/api/items", "GET", {"Origin": origin})
-    assert ("Access-Control-Allow-Origin" in ours.headers) is allowed
-    # flask-cors reads the same string as the regex "https:/*.example.com": no subdomain, but lookalikes.
-    flask_cors_grants = origin in ("https://example.com", "https://evilexample.com")
-    assert ("Access-Control-Allow-Origin" in theirs.headers) is flask_cors_grants
+    theirs, our = both(setup, "/api/items", "GET", {"Origin": origin})
+    assert ("Access-Control-Allow-Origin" in our.headers) is ours
+    # flask-cors reads the same string as the regex "https:/*.example.com": lookalikes, no subdomain.
+    assert ("Access-Control-Allow-Origin" in theirs.headers) is flask_cors
 
 
 def test_a_callable_origin_check_is_consulted_for_well_formed_origins() -> None:
