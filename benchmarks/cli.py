@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import json
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -24,20 +26,36 @@ RESULTS = ROOT / "benchmarks" / "results"
 CHARTS = ROOT / "docs" / "_static" / "bench"
 
 
-def run_parts(settings: Settings, parts: tuple[str, ...], server_duration: int = 10) -> dict[str, Any]:
-    """Every requested part's results, and the targets judged on them."""
+def run_parts(
+    settings: Settings,
+    parts: tuple[str, ...],
+    server_duration: int = 10,
+    done: Callable[[str, Any], None] | None = None,
+    earlier: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    """Every requested part's results, and the targets judged on them.
+
+    ``done`` sees each part as soon as it is measured (a long run keeps what
+    it finished); ``earlier`` supplies parts measured by a previous run.
+    """
+    suites: dict[str, Callable[[], Any]] = {
+        "comparison": lambda: {stack: comparison(settings, stack) for stack in ("wsgi", "flask")},
+        "scaling": lambda: scaling(settings),
+        "server": lambda: server_suite(duration=server_duration),
+    }
     results: dict[str, Any] = {}
-    if "comparison" in parts:
-        results["comparison"] = {stack: comparison(settings, stack) for stack in ("wsgi", "flask")}
-    if "scaling" in parts:
-        results["scaling"] = scaling(settings)
-    if "server" in parts:
-        results["server"] = server_suite(duration=server_duration)
-    if "comparison" in parts:
+    for part in parts:
+        results[part] = suites[part]()
+        if done is not None:
+            done(part, results[part])
+    known = {**(earlier or {}), **results}
+    if "comparison" in known:
         results["targets"] = [
             dataclasses.asdict(t) | {"verdict": t.verdict}
-            for t in report.targets(results["comparison"], results.get("scaling"))
+            for t in report.targets(known["comparison"], known.get("scaling"))
         ]
+        if done is not None:
+            done("targets", results["targets"])
     return results
 
 
@@ -82,25 +100,40 @@ def main(argv: list[str] | None = None) -> int:
     if settings.callgrind and (args.no_callgrind or not callgrind_available()):
         print("instruction counts skipped:", "--no-callgrind" if args.no_callgrind else "valgrind not found")
         settings = dataclasses.replace(settings, callgrind=False)
-    started = time.monotonic()
-    results = run_parts(settings, parts, args.server_duration)
-    meta = report.machine() | {
-        "command": report.command_line(),
-        "settings": dataclasses.asdict(settings),
-        "seconds": round(time.monotonic() - started, 1),
-    }
-    _print(results)
     output = args.output if args.output is not None else (None if args.quick else RESULTS)
-    if output is not None:
-        for name, payload in results.items():
-            print("wrote", report.write(output, name, payload, meta))
+    started = time.monotonic()
+    machine = report.machine()
+
+    def done(part: str, payload: Any) -> None:
+        _print({part: payload})
+        if output is not None:
+            meta = machine | {
+                "command": report.command_line(),
+                "settings": dataclasses.asdict(settings),
+                "seconds_so_far": round(time.monotonic() - started, 1),
+            }
+            print("wrote", report.write(output, part, payload, meta), flush=True)
+
+    earlier = _earlier(output, parts) if output is not None else {}
+    results = run_parts(settings, parts, args.server_duration, done, earlier)
     if not (args.no_charts or args.quick):
         if _has_matplotlib():
-            for path in draw(results, args.charts_dir):
+            for path in draw({**earlier, **results}, args.charts_dir):
                 print("drew", path)
         else:
             print("charts skipped: matplotlib is not installed (pip install -e '.[bench]')")
     return 0
+
+
+def _earlier(directory: Path, parts: tuple[str, ...]) -> dict[str, Any]:
+    """Parts not run now but written by an earlier run, for the targets and charts."""
+    found = {}
+    for part in PARTS:
+        path = directory / f"{part}.json"
+        if part not in parts and path.exists():
+            found[part] = json.loads(path.read_text(encoding="utf-8"))[part]
+            print(f"using {part} from {path}")
+    return found
 
 
 def _has_matplotlib() -> bool:
@@ -146,3 +179,4 @@ def _print(results: dict[str, Any]) -> None:
         print("\n== targets ==")
         for target in results["targets"]:
             print(f"  {target['verdict']} {target['name']}: {target['detail']}")
+    print(end="", flush=True)

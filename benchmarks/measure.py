@@ -99,14 +99,24 @@ def _count_instructions(case: Case, warmup: int, count: int) -> int:
             sys.executable,
             "-m",
             "benchmarks.worker",
-            case.spec.to_json(),
-            json.dumps(dataclasses.asdict(case.scenario)),
-            str(warmup),
-            str(count),
         ]
+        job = {
+            "spec": dataclasses.asdict(case.spec),
+            "scenario": dataclasses.asdict(case.scenario),
+            "warmup": warmup,
+            "count": count,
+        }
         # A fixed hash seed makes set and dict probing, and so the count, repeatable.
         env = {**os.environ, "PYTHONHASHSEED": "0", "PYTHONDONTWRITEBYTECODE": "1"}
-        subprocess.run(command, cwd=ROOT, env=env, check=True, capture_output=True, timeout=600)
+        subprocess.run(
+            command,
+            input=json.dumps(job).encode(),
+            cwd=ROOT,
+            env=env,
+            check=True,
+            capture_output=True,
+            timeout=900,
+        )
         return parse_callgrind_total(out.read_text())
 
 

@@ -1,6 +1,8 @@
 """The process callgrind watches: build one app, warm it up, send N requests.
 
-``python -m benchmarks.worker SPEC_JSON SCENARIO_JSON WARMUP COUNT``. The
+``python -m benchmarks.worker`` reads ``{"spec", "scenario", "warmup", "count"}``
+as JSON on standard input (a hostile header of a megabyte is too long for
+an argument). The
 warm-up lets lazy imports, caches and the adaptive interpreter settle, so
 that N requests minus 0 requests is the steady-state cost.
 """
@@ -14,10 +16,11 @@ import sys
 from .variants import AppSpec, Scenario, build, environ, run
 
 
-def main(argv: list[str]) -> None:
-    spec = AppSpec.from_json(argv[0])
-    scenario = Scenario(**json.loads(argv[1]))
-    warmup, count = int(argv[2]), int(argv[3])
+def main() -> None:
+    job = json.load(sys.stdin)
+    spec = AppSpec(**job["spec"])
+    scenario = Scenario(**job["scenario"])
+    warmup, count = int(job["warmup"]), int(job["count"])
     app = build(spec)
     base = environ(spec, scenario)
     run(app, base, warmup)
@@ -29,4 +32,4 @@ def main(argv: list[str]) -> None:
 
 
 if __name__ == "__main__":
-    main(sys.argv[1:])
+    main()
