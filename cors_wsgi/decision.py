@@ -103,9 +103,11 @@ def decide_preflight(
 ) -> Decision:
     """The decision for a preflight: OPTIONS, Origin and Access-Control-Request-Method."""
     refusal = policy.preflight_refusal_headers
-    reason = policy.origins.check(origin)
-    if reason != reasons.ALLOWED:
-        return _decision(False, reason, "", origin, True, refusal)
+    granted = policy.granted_preflights.get(origin)
+    if granted is None:
+        reason = policy.origins.check(origin)
+        if reason != reasons.ALLOWED:
+            return _decision(False, reason, "", origin, True, refusal)
     methods = policy.allowed_methods
     if methods is None or request_method not in methods:
         if len(request_method) > MAX_METHOD_LENGTH or not is_token(request_method):
@@ -113,7 +115,12 @@ def decide_preflight(
         if methods is not None and request_method not in SAFELISTED_METHODS:
             return _decision(False, reasons.METHOD_NOT_ALLOWED, request_method, origin, True, refusal)
     allowed_headers = policy.allowed_headers
-    names = parse_header_list(request_headers, allowed_headers or ()) if request_headers else []
+    if not request_headers:
+        names: list[str] | None = []
+    elif allowed_headers is not None and request_headers in allowed_headers:
+        names = [request_headers]  # one allowed name, written as browsers write it
+    else:
+        names = parse_header_list(request_headers, allowed_headers or ())
     if names is None:
         return _decision(False, reasons.HEADERS_MALFORMED, "", origin, True, refusal)
     if allowed_headers is not None:
@@ -123,10 +130,8 @@ def decide_preflight(
     if request_private_network:
         if not policy.allow_private_network:
             return _decision(False, reasons.PRIVATE_NETWORK_NOT_ALLOWED, "", origin, True, refusal)
-    else:
-        granted = policy.granted_preflights.get(origin)
-        if granted is not None:
-            return granted
+    elif granted is not None:
+        return granted
 
     headers: list[Header] = [
         ("Access-Control-Allow-Origin", "*" if policy.origins.allow_any else origin),

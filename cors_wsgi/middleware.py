@@ -151,6 +151,8 @@ class CORSMiddleware:
         origin = environ.get("HTTP_ORIGIN")
         if origin is None:
             decision = policy.no_origin_decision
+            if self._observe:
+                self._report(decision)
         elif environ.get("REQUEST_METHOD") == "OPTIONS" and environ.get("HTTP_ACCESS_CONTROL_REQUEST_METHOD"):
             decision = decide_preflight(
                 policy,
@@ -159,24 +161,14 @@ class CORSMiddleware:
                 environ.get("HTTP_ACCESS_CONTROL_REQUEST_HEADERS"),
                 environ.get("HTTP_ACCESS_CONTROL_REQUEST_PRIVATE_NETWORK") == "true",
             )
-            self._report(decision)
-            if self.preflight_passthrough:
-                return self._call_app(environ, start_response, decision)
-            return self._answer_preflight(decision, start_response)
+            if self._observe or not decision.allowed:
+                self._report(decision)
+            if not self.preflight_passthrough:
+                return self._answer_preflight(decision, start_response)
         else:
             decision = decide_actual(policy, origin)
-        if self._observe or not (decision.allowed or origin is None):
-            self._report(decision)
-        return self._call_app(environ, start_response, decision)
-
-    @property
-    def policy(self) -> CORSPolicy:
-        """The top-level policy (the defaults of every resource rule)."""
-        return self._routing.policy
-
-    def _call_app(
-        self, environ: Environ, start_response: StartResponse, decision: Decision
-    ) -> Iterable[bytes]:
+            if self._observe or not decision.allowed:
+                self._report(decision)
         headers = decision.headers
         if self.debug:
             headers = (*headers, _debug_header(decision))
@@ -191,8 +183,23 @@ class CORSMiddleware:
                     return start_response(status, merge_headers(app_headers, headers), exc_info)
             return start_response(status, [*app_headers, *headers], exc_info)
 
-        if not self.catch_exceptions:
-            return self.app(environ, cors_start_response)
+        if self.catch_exceptions:
+            return self._call_catching(environ, start_response, cors_start_response, headers)
+        return self.app(environ, cors_start_response)
+
+    @property
+    def policy(self) -> CORSPolicy:
+        """The top-level policy (the defaults of every resource rule)."""
+        return self._routing.policy
+
+    def _call_catching(
+        self,
+        environ: Environ,
+        start_response: StartResponse,
+        cors_start_response: StartResponse,
+        headers: tuple[Header, ...],
+    ) -> Iterable[bytes]:
+        """Turn an exception raised before the response started into a 500 with CORS headers."""
         try:
             return self.app(environ, cors_start_response)
         except Exception:

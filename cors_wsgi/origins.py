@@ -30,10 +30,13 @@ OriginEntry = Union[str, OriginCheck]
 RegexEntry = Union[str, "re.Pattern[str]"]
 
 
-# Structure only: scheme, host characters, port digits. Every quantifier is
-# possessive (``*+``, ``++``), so the engine never backtracks over request data.
+# Scheme, host labels (non-empty, at most 63 characters, no trailing dot) or
+# a bracketed IPv6 address, and port digits. Every quantifier is possessive
+# (``*+``, ``++``, ``{m,n}+``), so the engine never backtracks over request data.
 _ORIGIN_SHAPE = re.compile(
-    r"([a-z][a-z0-9+.\-]*+)://([a-z0-9_\-.]++|\[[0-9a-f:]++\])(?::([1-9][0-9]{0,4}+))?+"
+    r"([a-z][a-z0-9+.\-]*+)://"
+    r"((?:[a-z0-9_\-]{1,63}+\.)*+[a-z0-9_\-]{1,63}+|\[[0-9a-f:]++\])"
+    r"(?::([1-9][0-9]{0,4}+))?+"
 )
 
 
@@ -49,35 +52,31 @@ def split_origin(origin: str) -> tuple[str, str, str] | None:
     if shape is None:
         return None
     scheme, host, port = shape.groups("")
-    if not (_is_canonical_ipv6(host[1:-1]) if host[0] == "[" else _is_canonical_name(host)):
+    if len(host) > 253 or ((host[-1] in "0123456789]" or "0x" in host) and not _is_canonical_address(host)):
         return None
     if port and (int(port) > 65535 or DEFAULT_PORTS.get(scheme) == port):
         return None
     return scheme, host, port
 
 
-def _is_canonical_ipv6(address: str) -> bool:
-    try:
-        return ipaddress.IPv6Address(address).compressed == address
-    except ValueError:
-        return False
+def _is_canonical_address(host: str) -> bool:
+    """For hosts that may be IP addresses: only the forms browsers serialize pass.
 
-
-def _is_canonical_name(host: str) -> bool:
-    """A domain without empty labels, or a dotted-quad IPv4 address as browsers write it."""
-    if len(host) > 253 or host[0] == "." or host[-1] == "." or ".." in host:
-        return False
+    A host whose last label is a number (decimal, or ``0x`` hex) is read by the
+    URL parser as IPv4 and rewritten as a dotted quad, so only that form can
+    arrive from a browser; IPv6 arrives compressed and lower case.
+    """
+    if host[0] == "[":
+        try:
+            return ipaddress.IPv6Address(host[1:-1]).compressed == host[1:-1]
+        except ValueError:
+            return False
     labels = host.split(".")
-    if len(host) > 63 and any(len(label) > 63 for label in labels):
-        return False
-    last = labels[-1]
-    if last.isdigit() or last.startswith("0x"):
-        # The URL parser reads such a host as IPv4 and rewrites it; only the
-        # rewritten, dotted-quad form can arrive from a browser.
-        return len(labels) == 4 and all(
-            label.isdigit() and int(label) <= 255 and str(int(label)) == label for label in labels
-        )
-    return True
+    if not (labels[-1].isdigit() or labels[-1].startswith("0x")):
+        return True
+    return len(labels) == 4 and all(
+        label.isdigit() and int(label) <= 255 and str(int(label)) == label for label in labels
+    )
 
 
 def _suggest_canonical(value: str) -> str:
