@@ -252,7 +252,10 @@ class CORSMiddleware:
 
 def _debug_header(decision: Decision) -> Header:
     """``X-CORS-Decision: refused; reason=header-not-allowed; header=x-foo``."""
-    value = "allowed" if decision.allowed else f"refused; reason={decision.reason}"
+    if decision.reason == reasons.NO_ORIGIN:
+        value = "not-cors; reason=no-origin"
+    else:
+        value = "allowed" if decision.allowed else f"refused; reason={decision.reason}"
     if decision.detail:
         value += (
             f"; {'header' if decision.reason == reasons.HEADER_NOT_ALLOWED else 'method'}={decision.detail}"

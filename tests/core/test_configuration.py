@@ -204,3 +204,9 @@ def test_standard_methods_are_normalized_to_upper_case_like_browsers_do() -> Non
 def test_a_single_origin_string_is_accepted() -> None:
     policy = CORSPolicy(allow_origins="https://a.example")
     assert "https://a.example" in policy.origins.exact
+
+
+def test_misspelt_option_error_shows_the_value_given() -> None:
+    with pytest.raises(ConfigError) as caught:
+        CORSPolicy(allow_origin=["https://a.example"])  # type: ignore[call-arg]
+    assert str(caught.value).startswith("allow_origin=['https://a.example']: is not an option of CORSPolicy")

@@ -239,3 +239,18 @@ def test_reconfigure_swaps_the_policy_for_new_requests(make_client: MakeClient) 
     assert "Access-Control-Allow-Origin" not in client.get("/", headers={"Origin": ORIGIN}).headers
     granted = client.get("/", headers={"Origin": "https://new.example"})
     assert granted.headers["Access-Control-Allow-Credentials"] == "true"
+
+
+@pytest.mark.parametrize(
+    ("request_headers", "expected"),
+    [
+        ({"Origin": ORIGIN}, "allowed"),
+        ({"Origin": "https://evil.example"}, "refused; reason=origin-not-allowed"),
+        ({}, "not-cors; reason=no-origin"),
+    ],
+)
+def test_debug_header_states_the_decision(
+    make_client: MakeClient, request_headers: dict[str, str], expected: str
+) -> None:
+    response = make_client(debug=True, **OPTIONS).get("/", headers=request_headers)
+    assert response.headers["X-CORS-Decision"] == expected
