@@ -52,7 +52,7 @@ class Settings:
             batch_wsgi=2000,
             batch_flask=200,
             callgrind=True,
-            count_wsgi=2000,
+            count_wsgi=1000,
             count_flask=300,
             warmup=200,
             jobs=jobs,
