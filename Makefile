@@ -26,7 +26,7 @@ lint: $(VENV)/.installed-test
 typecheck: $(VENV)/.installed-test
 	$(BIN)/mypy --strict $(PACKAGES)
 
-pytest: $(VENV)/.installed-test $(VENV)/.installed-docs $(VENV)/.installed-release
+pytest: $(VENV)/.installed-test $(VENV)/.installed-docs $(VENV)/.installed-release $(VENV)/.installed-bench
 	$(BIN)/python -m pytest
 
 demo: $(VENV)/.installed-test

@@ -7,36 +7,39 @@ per-request closures must never mix up two requests in flight.
 from __future__ import annotations
 
 import http.client
+import subprocess
+import sys
 import threading
-from collections.abc import Callable, Iterator
-from typing import Any
+from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
-from waitress.server import create_server
 
-from cors_wsgi import CORSMiddleware
+from tests.concurrency.echo_app import CLIENTS, ORIGINS
 
-CLIENTS = 32
 REQUESTS_EACH = 25
-ORIGINS = [f"https://client{i}.example.com" for i in range(CLIENTS)]
-
-
-def echo_origin(environ: dict[str, Any], start_response: Callable[..., Any]) -> list[bytes]:
-    body = environ.get("HTTP_ORIGIN", "").encode()
-    start_response("200 OK", [("Content-Type", "text/plain"), ("Content-Length", str(len(body)))])
-    return [body]
+ROOT = Path(__file__).resolve().parents[2]
+SERVER = (
+    "from waitress.server import create_server\n"
+    "from tests.concurrency.echo_app import app\n"
+    "server = create_server(app, host='127.0.0.1', port=0, threads=8)\n"
+    "print(server.effective_port, flush=True)\n"
+    "server.run()\n"
+)
 
 
 @pytest.fixture
 def port() -> Iterator[int]:
-    app = CORSMiddleware(echo_origin, allow_origins=ORIGINS, allow_methods=["PUT"], allow_credentials=True)
-    server = create_server(app, host="127.0.0.1", port=0, threads=8)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    yield int(server.effective_port)
-    server.close()
-    server.task_dispatcher.shutdown()
-    thread.join()
+    """waitress with 8 worker threads, in its own process so that stopping it is clean."""
+    server = subprocess.Popen([sys.executable, "-c", SERVER], cwd=ROOT, stdout=subprocess.PIPE, text=True)
+    try:
+        assert server.stdout is not None
+        yield int(server.stdout.readline())
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+        if server.stdout is not None:
+            server.stdout.close()
 
 
 def client(port: int, origin: str, results: list[tuple[str, str, str]]) -> None:
