@@ -26,7 +26,7 @@ _BLOCK = re.compile(
 )
 
 #: Pages that teach by running examples: each must keep at least one that runs.
-PAGES_WITH_RUNNING_EXAMPLES = ("quickstart", "concepts", "cookbook")
+PAGES_WITH_RUNNING_EXAMPLES = ("quickstart", "concepts", "cookbook", "cli", "flask", "integrations")
 
 
 class Block(NamedTuple):
