@@ -28,7 +28,7 @@ METHOD_NOT_ALLOWED = "method-not-allowed"
 """The requested method is not allowed (method names are case-sensitive)."""
 
 HEADERS_MALFORMED = "headers-malformed"
-"""Access-Control-Request-Headers is too long or has an element that is not a token."""
+"""Access-Control-Request-Headers is too long, has too many elements, or one is not a token."""
 
 HEADER_NOT_ALLOWED = "header-not-allowed"
 """A requested header is not allowed; the decision's detail names it."""

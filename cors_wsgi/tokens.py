@@ -17,6 +17,10 @@ _DELETE_TCHARS = dict.fromkeys(map(ord, TCHARS))
 #: hundred bytes; anything longer is refused before it is split.
 MAX_HEADER_LIST_LENGTH = 4096
 
+#: Most elements (names, or empty ones between commas) we look at in that list.
+#: A browser lists each non-safelisted header once; a few dozen is already a lot.
+MAX_HEADER_LIST_ELEMENTS = 128
+
 #: Longest Access-Control-Request-Method value we look at.
 MAX_METHOD_LENGTH = 64
 
@@ -35,14 +39,18 @@ def parse_header_list(value: str, known: Collection[str] = ()) -> list[str] | No
     """Lower-cased, de-duplicated names of a header-name list, in order.
 
     Tolerates optional white space and empty elements (as intermediaries
-    produce), and returns None when the value is too long or an element is not
-    a token: one bad element makes the whole list invalid, as in browsers.
+    produce), and returns None when the value is too long, has too many
+    elements, or an element is not a token: one bad element makes the whole
+    list invalid, as in browsers.
     Names in ``known`` are valid tokens already and skip the check.
     """
     if len(value) > MAX_HEADER_LIST_LENGTH:
         return None
+    elements = value.lower().split(",", MAX_HEADER_LIST_ELEMENTS)
+    if len(elements) > MAX_HEADER_LIST_ELEMENTS:
+        return None
     names: dict[str, None] = {}
-    for element in value.lower().split(","):
+    for element in elements:
         name = element.strip(" \t")
         if name in known:
             names[name] = None

@@ -157,3 +157,19 @@ def test_decide_dispatches_on_whether_the_request_is_a_preflight() -> None:
 def test_every_reason_code_is_listed_in_reasons_all() -> None:
     codes = {value for name, value in vars(reasons).items() if name.isupper() and isinstance(value, str)}
     assert codes == set(reasons.ALL)
+
+
+def test_requested_headers_with_too_many_elements_are_refused_whole() -> None:
+    within_length = ",".join(["x-a"] * 200)
+    decision = decide_preflight(policy(allow_headers="*"), ORIGIN, "GET", within_length)
+    assert decision.reason == reasons.HEADERS_MALFORMED
+    commas = "," * 1000
+    assert (
+        decide_preflight(policy(allow_headers="*"), ORIGIN, "GET", commas).reason == reasons.HEADERS_MALFORMED
+    )
+
+
+def test_a_long_but_reasonable_list_of_requested_headers_is_granted() -> None:
+    names = [f"x-custom-{i}" for i in range(100)]
+    decision = decide_preflight(policy(allow_headers=names), ORIGIN, "GET", ",".join(names))
+    assert decision.allowed
