@@ -33,6 +33,8 @@ demo: $(VENV)/.installed-test
 	$(BIN)/python -m examples.demo
 
 bench: $(VENV)/.installed-bench
+	@command -v valgrind >/dev/null && command -v wrk >/dev/null || \
+		{ apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq valgrind wrk; }
 	$(BIN)/python -m benchmarks
 
 mutation: $(VENV)/.installed-mutation $(VENV)/.installed-test
