@@ -1,0 +1,151 @@
+"""Decisions are complete, typed values: every field of every branch is pinned.
+
+Tools (the command line, ``on_decision`` callbacks, metrics) read the fields of
+a Decision, so a refusal must say ``allowed=False`` (not merely something
+falsy), ``detail=""`` when there is nothing to name, and ``preflight=True``
+for every preflight answer, whichever rule refused it.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from cors_wsgi import CORSPolicy, Decision, RequestFacts, decide, decide_actual, decide_preflight, reasons
+
+ORIGIN = "https://app.example.com"
+OTHER = "https://other.example.com"
+PREFLIGHT_VARY = (("Vary", "Origin, Access-Control-Request-Method, Access-Control-Request-Headers"),)
+PRIVATE_VARY = (
+    (
+        "Vary",
+        "Origin, Access-Control-Request-Method, Access-Control-Request-Headers, "
+        "Access-Control-Request-Private-Network",
+    ),
+)
+
+
+def policy(**options: object) -> CORSPolicy:
+    return CORSPolicy(allow_origins=[ORIGIN], **options)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("cors", "origin", "method", "headers", "private", "expected"),
+    [
+        (policy(), OTHER, "GET", None, False, (reasons.ORIGIN_NOT_ALLOWED, "")),
+        (policy(), "https://App.example.com", "GET", None, False, (reasons.ORIGIN_MALFORMED, "")),
+        (policy(), ORIGIN, "GET PUT", None, False, (reasons.METHOD_MALFORMED, "")),
+        (policy(allow_methods="*"), ORIGIN, "GET PUT", None, False, (reasons.METHOD_MALFORMED, "")),
+        (policy(), ORIGIN, "DELETE", None, False, (reasons.METHOD_NOT_ALLOWED, "DELETE")),
+        (policy(), ORIGIN, "GET", "x-a,,x b", False, (reasons.HEADERS_MALFORMED, "")),
+        (policy(allow_headers="*"), ORIGIN, "GET", "x\r\n", False, (reasons.HEADERS_MALFORMED, "")),
+        (policy(), ORIGIN, "GET", "x-token", False, (reasons.HEADER_NOT_ALLOWED, "x-token")),
+        (policy(), ORIGIN, "GET", None, True, (reasons.PRIVATE_NETWORK_NOT_ALLOWED, "")),
+    ],
+)
+def test_every_refused_preflight_is_a_complete_refusal_value(
+    cors: CORSPolicy, origin: str, method: str, headers: str | None, private: bool, expected: tuple[str, str]
+) -> None:
+    reason, detail = expected
+    decision = decide_preflight(cors, origin, method, headers, private)
+    assert decision == Decision(False, reason, detail, origin, True, PREFLIGHT_VARY)
+    assert decision.allowed is False
+    assert decision.preflight is True
+
+
+def test_granted_preflight_is_a_complete_grant_value() -> None:
+    decision = decide_preflight(policy(allow_methods="*", max_age=None), ORIGIN, "PATCH")
+    assert decision == Decision(
+        True,
+        reasons.ALLOWED,
+        "",
+        ORIGIN,
+        True,
+        (("Access-Control-Allow-Origin", ORIGIN), ("Access-Control-Allow-Methods", "PATCH"), *PREFLIGHT_VARY),
+    )
+    assert decision.preflight is True
+
+
+def test_precomputed_preflight_grant_is_the_same_value_as_a_computed_one() -> None:
+    listed = decide_preflight(policy(allow_methods=["PUT"], max_age=5), ORIGIN, "PUT")
+    matched = decide_preflight(
+        CORSPolicy(allow_origins=["https://*.example.com"], allow_methods=["PUT"], max_age=5), ORIGIN, "PUT"
+    )
+    assert (
+        listed
+        == matched
+        == Decision(
+            True,
+            reasons.ALLOWED,
+            "",
+            ORIGIN,
+            True,
+            (
+                ("Access-Control-Allow-Origin", ORIGIN),
+                ("Access-Control-Allow-Methods", "PUT"),
+                ("Access-Control-Max-Age", "5"),
+                *PREFLIGHT_VARY,
+            ),
+        )
+    )
+
+
+def test_private_network_grant_adds_its_header_to_a_precomputed_grant() -> None:
+    cors = policy(allow_private_network=True, max_age=None)
+    decision = decide_preflight(cors, ORIGIN, "GET", None, True)
+    assert decision == Decision(
+        True,
+        reasons.ALLOWED,
+        "",
+        ORIGIN,
+        True,
+        (
+            ("Access-Control-Allow-Origin", ORIGIN),
+            ("Access-Control-Allow-Methods", "GET, HEAD, POST"),
+            ("Access-Control-Allow-Private-Network", "true"),
+            *PRIVATE_VARY,
+        ),
+    )
+
+
+def test_refused_origin_is_refused_even_when_another_origin_has_a_precomputed_grant() -> None:
+    cors = CORSPolicy(allow_origins=[ORIGIN, "https://*.example.org"], allow_methods=["PUT"])
+    assert decide_preflight(cors, "https://a.example.org", "PUT").allowed is True
+    refused = decide_preflight(cors, OTHER, "PUT")
+    assert refused == Decision(False, reasons.ORIGIN_NOT_ALLOWED, "", OTHER, True, PREFLIGHT_VARY)
+
+
+def test_header_list_of_known_names_is_parsed_with_spaces_and_case() -> None:
+    cors = policy(allow_headers=["X-A", "X-B"])
+    decision = decide_preflight(cors, ORIGIN, "GET", " X-B ,x-a")
+    assert decision.allowed is True
+    assert dict(decision.headers)["Access-Control-Allow-Headers"] == "X-A, X-B"
+
+
+@pytest.mark.parametrize(
+    ("facts", "expected"),
+    [
+        (
+            RequestFacts(ORIGIN, "OPTIONS", "DELETE", "x-token", True),
+            (False, reasons.METHOD_NOT_ALLOWED, True),
+        ),
+        (RequestFacts(ORIGIN, "OPTIONS", "GET", "x-token"), (False, reasons.HEADER_NOT_ALLOWED, True)),
+        (
+            RequestFacts(ORIGIN, "OPTIONS", "GET", None, True),
+            (False, reasons.PRIVATE_NETWORK_NOT_ALLOWED, True),
+        ),
+        (RequestFacts(ORIGIN, "GET"), (True, reasons.ALLOWED, False)),
+        (RequestFacts(None, "GET"), (False, reasons.NO_ORIGIN, False)),
+    ],
+)
+def test_decide_passes_every_fact_of_the_request_on(
+    facts: RequestFacts, expected: tuple[bool, str, bool]
+) -> None:
+    decision = decide(policy(), facts)
+    assert (decision.allowed, decision.reason, decision.preflight) == expected
+    assert decision.origin == facts.origin
+
+
+def test_refused_actual_request_is_a_complete_refusal_value() -> None:
+    decision = decide_actual(policy(), OTHER)
+    assert decision == Decision(False, reasons.ORIGIN_NOT_ALLOWED, "", OTHER, False, (("Vary", "Origin"),))
+    assert decision.preflight is False
