@@ -149,3 +149,40 @@ def test_refused_actual_request_is_a_complete_refusal_value() -> None:
     decision = decide_actual(policy(), OTHER)
     assert decision == Decision(False, reasons.ORIGIN_NOT_ALLOWED, "", OTHER, False, (("Vary", "Origin"),))
     assert decision.preflight is False
+
+
+def test_listed_origin_next_to_a_star_still_gets_the_star_answer() -> None:
+    cors = CORSPolicy(allow_origins=["*", ORIGIN])
+    assert decide_actual(cors, ORIGIN) == Decision(
+        True, reasons.ALLOWED, "", ORIGIN, False, (("Access-Control-Allow-Origin", "*"),)
+    )
+
+
+@pytest.mark.parametrize("allowed", [[ORIGIN], ["https://*.example.com"]])
+def test_granted_actual_request_is_a_complete_grant_value(allowed: list[str]) -> None:
+    cors = CORSPolicy(allow_origins=allowed, allow_credentials=True, expose_headers=["X-Total"])
+    assert decide_actual(cors, ORIGIN) == Decision(
+        True,
+        reasons.ALLOWED,
+        "",
+        ORIGIN,
+        False,
+        (
+            ("Access-Control-Allow-Origin", ORIGIN),
+            ("Access-Control-Allow-Credentials", "true"),
+            ("Access-Control-Expose-Headers", "X-Total"),
+            ("Vary", "Origin"),
+        ),
+    )
+
+
+def test_any_origin_grant_is_a_complete_grant_value() -> None:
+    assert decide_actual(CORSPolicy(allow_origins="*"), ORIGIN) == Decision(
+        True, reasons.ALLOWED, "", ORIGIN, False, (("Access-Control-Allow-Origin", "*"),)
+    )
+
+
+def test_no_origin_decision_has_no_detail() -> None:
+    assert decide_actual(policy(), None) == Decision(
+        False, reasons.NO_ORIGIN, "", None, False, (("Vary", "Origin"),)
+    )

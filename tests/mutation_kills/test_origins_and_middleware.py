@@ -100,3 +100,17 @@ def test_debug_is_off_by_default() -> None:
     client = TestApp(CORSMiddleware(text_app(), allow_origins=["https://a.example"]))
     response = client.get("/", headers={"Origin": "https://a.example"})
     assert "X-CORS-Decision" not in response.headers
+
+
+@pytest.mark.parametrize(("length", "truncated"), [(200, False), (201, True)])
+def test_logged_origin_is_truncated_only_beyond_200_characters(
+    caplog: pytest.LogCaptureFixture, length: int, truncated: bool
+) -> None:
+    origin = "https://" + "a" * (length - len("https://"))
+    client = TestApp(CORSMiddleware(text_app(), allow_origins=["https://a.example"]))
+    with caplog.at_level(logging.INFO, logger="cors_wsgi"):
+        client.options("/", headers={"Origin": origin, "Access-Control-Request-Method": "GET"}, status=403)
+    message = caplog.records[-1].getMessage()
+    assert message.startswith("CORS refused preflight: origin=")
+    assert (f"...({length} chars)" in message) is truncated
+    assert repr(origin[:200]) in message
