@@ -234,12 +234,16 @@ def run(app: WSGIApp, base: Environ, count: int) -> None:
     """Send ``count`` identical requests, consuming and closing each body like a server."""
     start_response = _start_response
     for _ in range(count):
-        body = app(base.copy(), start_response)
-        for _chunk in body:
-            pass
-        close = getattr(body, "close", None)
-        if close is not None:
-            close()
+        _drain(app(base.copy(), start_response))
+
+
+def _drain(body: Iterable[bytes]) -> None:
+    """Consume and close a response body, as a WSGI server does."""
+    for _chunk in body:
+        pass
+    close = getattr(body, "close", None)
+    if close is not None:
+        close()
 
 
 def probe(app: WSGIApp, base: Environ) -> tuple[str, list[tuple[str, str]]]:
@@ -252,10 +256,5 @@ def probe(app: WSGIApp, base: Environ) -> tuple[str, list[tuple[str, str]]]:
         seen.append((status, list(headers)))
         return _write
 
-    body = app(base.copy(), start_response)
-    for _chunk in body:
-        pass
-    close = getattr(body, "close", None)
-    if close is not None:
-        close()
+    _drain(app(base.copy(), start_response))
     return seen[-1]

@@ -11,8 +11,7 @@ import string
 
 from hypothesis import strategies as st
 
-ALLOWED = ("https://example.com", "http://localhost:8080")
-SUBDOMAIN_PARENT = "example.org"
+from tests.fuzz.oracle import ALLOWED, SUBDOMAIN_PARENT
 
 LABEL = st.text(alphabet=string.ascii_lowercase + string.digits + "-_", min_size=1, max_size=12)
 HOST = st.lists(LABEL, min_size=1, max_size=4).map(".".join)
