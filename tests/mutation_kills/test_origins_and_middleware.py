@@ -114,3 +114,19 @@ def test_logged_origin_is_truncated_only_beyond_200_characters(
     assert message.startswith("CORS refused preflight: origin=")
     assert (f"...({length} chars)" in message) is truncated
     assert repr(origin[:200]) in message
+
+
+def test_policy_repr_shows_only_the_options_that_differ_from_the_defaults() -> None:
+    policy = CORSPolicy(allow_origins=["https://a.example"], max_age=5, allow_credentials=False)
+    assert repr(policy) == "CORSPolicy(allow_origins=['https://a.example'], max_age=5)"
+
+
+def test_policy_attributes_cannot_be_deleted() -> None:
+    policy = CORSPolicy()
+    with pytest.raises(AttributeError, match=r"^CORSPolicy is immutable$"):
+        del policy.options
+
+
+def test_methods_differing_only_in_case_are_distinct_methods() -> None:
+    policy = CORSPolicy(allow_origins=["https://a.example"], allow_methods=["PATCH", "patch"])
+    assert dict(policy.preflight_headers)["Access-Control-Allow-Methods"] == "PATCH, patch"

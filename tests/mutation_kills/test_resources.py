@@ -177,3 +177,11 @@ def test_resource_policies_may_be_given_as_a_mapping() -> None:
     )
     assert granted(client, "/api/x", API)
     assert granted(client, "/admin", ADMIN)
+
+
+@pytest.mark.parametrize(
+    "regex", [re.compile(r"/apis/?v1"), re.compile(r"/apis/*v1"), re.compile(r"/apis/{0,1}v1")]
+)
+def test_regex_whose_slash_is_optional_is_not_shadowed_by_the_prefix(regex: re.Pattern[str]) -> None:
+    client = TestApp(middleware([("/apis/*", {"allow_origins": [ADMIN]}), (regex, {})]))
+    assert granted(client, "/apisv1", API)
