@@ -14,11 +14,10 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import NamedTuple
 
+from .decision import Header
 from .logs import loggable
 from .policy import FORBIDDEN_METHODS, FORBIDDEN_RESPONSE_HEADERS, NORMALIZED_METHODS, SAFELISTED_METHODS
 from .tokens import is_token
-
-Header = tuple[str, str]
 
 # Browser-side reason codes: why a browser blocks a response. They name the
 # response header at fault and are distinct from the server's codes in

@@ -25,7 +25,7 @@ from wsgiref.util import setup_testing_defaults
 
 from . import __version__, browser, reasons
 from .config import build, options_from_env_file, options_from_ini
-from .decision import Decision
+from .decision import Decision, Header
 from .errors import ConfigError
 from .middleware import CORSMiddleware, Environ, StartResponse, WSGIApp
 from .origins import DEFAULT_PORTS, split_origin
@@ -72,7 +72,7 @@ def _origin(value: str) -> str:
     return value
 
 
-def _header(value: str) -> browser.Header:
+def _header(value: str) -> Header:
     name, colon, raw = value.partition(":")
     name = name.strip()
     if not colon or not is_token(name) or has_control_characters(raw) or not raw.isascii():
@@ -289,7 +289,7 @@ def http_transport(parts: urllib.parse.SplitResult, timeout: float) -> browser.T
     """Send each request on a fresh connection, never following redirects."""
     target = urllib.parse.urlunsplit(("", "", parts.path or "/", parts.query, ""))
 
-    def send(method: str, headers: Sequence[browser.Header]) -> browser.Response:
+    def send(method: str, headers: Sequence[Header]) -> browser.Response:
         connection_type = (
             http.client.HTTPSConnection if parts.scheme == "https" else http.client.HTTPConnection
         )
@@ -348,16 +348,14 @@ def _application(environ: Environ, start_response: StartResponse) -> list[bytes]
 def middleware_transport(middleware: CORSMiddleware, path: str) -> browser.Transport:
     """Call the middleware in-process, as a server would for each request."""
 
-    def send(method: str, headers: Sequence[browser.Header]) -> browser.Response:
+    def send(method: str, headers: Sequence[Header]) -> browser.Response:
         environ: Environ = {"REQUEST_METHOD": method, "PATH_INFO": path}
         setup_testing_defaults(environ)
         for name, value in headers:
             environ["HTTP_" + name.upper().replace("-", "_")] = value
         captured: list[browser.Response] = []
 
-        def start_response(
-            status: str, response_headers: list[browser.Header], exc_info: object = None
-        ) -> Any:
+        def start_response(status: str, response_headers: list[Header], exc_info: object = None) -> Any:
             captured.append(browser.Response(int(status.split()[0]), tuple(response_headers)))
             return lambda data: None
 

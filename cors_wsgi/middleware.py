@@ -13,10 +13,10 @@ from types import TracebackType
 from typing import Any, NamedTuple, Self, Union, Unpack
 
 from . import reasons
-from .decision import Decision, decide_actual, decide_preflight
+from .decision import Decision, Header, decide_actual, decide_preflight
 from .errors import ConfigError, reject_unknown
 from .logs import loggable, logger
-from .policy import OPTION_NAMES, CORSPolicy, Header, PolicyOptions
+from .policy import OPTION_NAMES, CORSPolicy, PolicyOptions
 from .resources import PathPattern, PathRouter
 from .vary import merge_headers
 

@@ -223,11 +223,6 @@ class OriginMatcher:
         return reasons.ORIGIN_NOT_ALLOWED
 
     @property
-    def depends_on_origin(self) -> bool:
-        """False only for ``*``, whose answer is the same for every request."""
-        return not self.allow_any
-
-    @property
     def is_empty(self) -> bool:
         return not (
             self.allow_any or self.exact or self.subdomains or self.any_port or self.regexes or self.callables

@@ -11,7 +11,7 @@ from types import MappingProxyType
 from typing import Any, TypedDict, Union, Unpack
 
 from . import reasons
-from .decision import SAFELISTED_METHODS, Decision
+from .decision import SAFELISTED_METHODS, Decision, Header
 from .errors import ConfigError, reject_unknown
 from .logs import logger
 from .origins import OriginEntry, OriginMatcher, RegexEntry
@@ -40,7 +40,6 @@ FORBIDDEN_RESPONSE_HEADERS = frozenset({"set-cookie", "set-cookie2"})
 VARY_PREFLIGHT = ("Origin", "Access-Control-Request-Method", "Access-Control-Request-Headers")
 VARY_PREFLIGHT_PRIVATE_NETWORK = (*VARY_PREFLIGHT, "Access-Control-Request-Private-Network")
 
-Header = tuple[str, str]
 Names = Union[str, Iterable[str]]
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-Header = tuple[str, str]
+from .decision import Header
 
 
 def merge_headers(app_headers: Sequence[Header], cors_headers: Sequence[Header]) -> list[Header]:
