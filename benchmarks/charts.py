@@ -21,6 +21,7 @@ _LABELS = {
     "flask_ext": "flask_ext",
     "flask_cors": "flask-cors 6",
     "bare": "bare WSGI app",
+    "vary_floor": "Vary floor",
     "plain": "plain Flask",
 }
 

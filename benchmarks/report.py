@@ -13,9 +13,13 @@ from pathlib import Path
 from typing import Any
 
 from .measure import ROOT
+from .variants import FLOOR
 
 #: Relative slack for "flat": a larger configuration may cost at most this much more.
 FLAT_TOLERANCE = 0.05
+
+#: Scenarios where we must send Vary: Origin while the peer sends nothing.
+FLOORED = ("refused", "no_origin")
 
 _PACKAGES = ("cors-wsgi", "wsgicors", "flask", "flask-cors", "werkzeug", "gunicorn", "matplotlib")
 
@@ -115,11 +119,10 @@ def _at_most(comparison: dict[str, Any], scenario: str, factor: float, name: str
         skipped = comparison.get("skipped", {})
         return Target(name, None, "; ".join(f"{k}: {v}" for k, v in skipped.items()) or "not measured")
     (mine, unit), (theirs, _) = _added(measured[ours]), _added(measured[peer])
-    return Target(
-        name,
-        mine <= theirs * factor,
-        f"{ours} +{mine:,.0f} vs {peer} +{theirs:,.0f} {unit} per request over {comparison['baseline']}",
-    )
+    detail = f"{ours} +{mine:,.0f} vs {peer} +{theirs:,.0f} {unit} per request over {comparison['baseline']}"
+    if scenario in FLOORED and FLOOR in measured:
+        detail += f"; floor for sending Vary: Origin +{_added(measured[FLOOR])[0]:,.0f}"
+    return Target(name, mine <= theirs * factor, detail)
 
 
 def _flat(curves: dict[str, Any], curve: str, variant: str, reference: int, name: str) -> Target:

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable, Iterable, Mapping
-from types import TracebackType
+from logging import DEBUG, INFO
+from types import MethodType, TracebackType
 from typing import Any, NamedTuple, Self, Union, Unpack
 
 from . import reasons
@@ -93,8 +94,7 @@ class CORSMiddleware:
         self.on_decision = on_decision
         self.debug = debug
         self._status_line = _STATUS_LINES[preflight_status]
-        self._observe = on_decision is not None or debug
-        self._routing = _routing(policy, resources, resolver, options)
+        self._install(_routing(policy, resources, resolver, options))
 
     @classmethod
     def from_mapping(
@@ -138,21 +138,24 @@ class CORSMiddleware:
             options = {}
         if resources is None and resolver is None:
             resources, resolver = current.resources, current.resolver
-        self._routing = _routing(policy, resources, resolver, options)
+        self._install(_routing(policy, resources, resolver, options))
+
+    def _install(self, routing: _Routing) -> None:
+        self._routing = routing
+        # What requests read, as one plain tuple: replaced in one step, and
+        # unpacking it is cheaper than two attribute lookups on a NamedTuple.
+        self._select_policy = (routing.select, routing.policy)
 
     def __call__(self, environ: Environ, start_response: StartResponse) -> Iterable[bytes]:
-        routing = self._routing
-        policy = routing.policy
-        if routing.select is not None:
-            selected = routing.select(environ)
+        select, policy = self._select_policy
+        if select is not None:
+            selected = select(environ)
             if selected is None:
                 return self.app(environ, start_response)
             policy = selected
         origin = environ.get("HTTP_ORIGIN")
         if origin is None:
             decision = policy.no_origin_decision
-            if self._observe:
-                self._report(decision)
         elif environ.get("REQUEST_METHOD") == "OPTIONS" and environ.get("HTTP_ACCESS_CONTROL_REQUEST_METHOD"):
             decision = decide_preflight(
                 policy,
@@ -161,28 +164,24 @@ class CORSMiddleware:
                 environ.get("HTTP_ACCESS_CONTROL_REQUEST_HEADERS"),
                 environ.get("HTTP_ACCESS_CONTROL_REQUEST_PRIVATE_NETWORK") == "true",
             )
-            if self._observe or not decision.allowed:
-                self._report(decision)
+            if not decision.allowed and logger.isEnabledFor(INFO):
+                _log_refusal(decision, INFO)
             if not self.preflight_passthrough:
+                if self.on_decision is not None:
+                    _notify(self.on_decision, decision)
                 return self._answer_preflight(decision, start_response)
         else:
             decision = decide_actual(policy, origin)
-            if self._observe or not decision.allowed:
-                self._report(decision)
+            # A refused actual request may well be same-origin: DEBUG only.
+            if not decision.allowed and logger.isEnabledFor(DEBUG):
+                _log_refusal(decision, DEBUG)
+        if self.on_decision is not None:
+            _notify(self.on_decision, decision)
         headers = decision.headers
         if self.debug:
             headers = (*headers, _debug_header(decision))
-
-        def cors_start_response(
-            status: str, app_headers: list[Header], exc_info: ExcInfo | None = None
-        ) -> Callable[[bytes], object]:
-            # Only a Vary or Access-Control-* header of the app's needs merging;
-            # a first-letter scan is the cheapest way to rule both out.
-            for name, _ in app_headers:
-                if name[0] in "vVaA":
-                    return start_response(status, merge_headers(app_headers, headers), exc_info)
-            return start_response(status, [*app_headers, *headers], exc_info)
-
+        # A bound method is cheaper to make per request than a closure.
+        cors_start_response = MethodType(_add_headers, (start_response, headers))
         if self.catch_exceptions:
             return self._call_catching(environ, start_response, cors_start_response, headers)
         return self.app(environ, cors_start_response)
@@ -230,24 +229,39 @@ class CORSMiddleware:
         start_response(_REFUSED_STATUS, headers)
         return [body]
 
-    def _report(self, decision: Decision) -> None:
-        if not decision.allowed and decision.reason != reasons.NO_ORIGIN:
-            # A refused actual request may well be same-origin; only preflights
-            # (always cross-origin) are worth INFO.
-            level = 20 if decision.preflight else 10
-            if logger.isEnabledFor(level):
-                logger.log(
-                    level,
-                    "CORS refused %s: origin=%s reason=%s",
-                    "preflight" if decision.preflight else "request",
-                    loggable(decision.origin),
-                    decision.message,
-                )
-        if self.on_decision is not None:
-            try:
-                self.on_decision(decision)
-            except Exception:
-                logger.exception("on_decision callback %r failed", self.on_decision)
+
+def _add_headers(
+    bound: tuple[StartResponse, tuple[Header, ...]],
+    status: str,
+    app_headers: list[Header],
+    exc_info: ExcInfo | None = None,
+) -> Callable[[bytes], object]:
+    """The ``start_response`` the app sees: ``bound`` is the server's and our headers."""
+    start_response, headers = bound
+    # Only a Vary or Access-Control-* header of the app's needs merging;
+    # a first-letter scan is the cheapest way to rule both out.
+    for name, _ in app_headers:
+        if name[0] in "vVaA":
+            return start_response(status, merge_headers(app_headers, headers), exc_info)
+    return start_response(status, [*app_headers, *headers], exc_info)
+
+
+def _notify(on_decision: Callable[[Decision], object], decision: Decision) -> None:
+    """A failing ``on_decision`` callback is logged and never fails the request."""
+    try:
+        on_decision(decision)
+    except Exception:
+        logger.exception("on_decision callback %r failed", on_decision)
+
+
+def _log_refusal(decision: Decision, level: int) -> None:
+    logger.log(
+        level,
+        "CORS refused %s: origin=%s reason=%s",
+        "preflight" if decision.preflight else "request",
+        loggable(decision.origin),
+        decision.message,
+    )
 
 
 def _debug_header(decision: Decision) -> Header:

@@ -126,7 +126,7 @@ class OriginMatcher:
     regexes are compiled and always full-matched; callables are called last.
     """
 
-    __slots__ = ("allow_any", "any_port", "callables", "exact", "regexes", "subdomains")
+    __slots__ = ("allow_any", "any_port", "callables", "exact", "matches_unlisted", "regexes", "subdomains")
 
     def __init__(self, origins: Iterable[OriginEntry], regexes: Iterable[RegexEntry]) -> None:
         self.allow_any = False
@@ -160,6 +160,8 @@ class OriginMatcher:
         self.any_port = frozenset(any_port)
         self.regexes = tuple(_compile(regex) for regex in regexes)
         self.callables = tuple(callables)
+        # Whether anything but the exact set can grant an origin.
+        self.matches_unlisted = bool(subdomains or any_port or self.regexes or callables)
 
     @staticmethod
     def _add_pattern(
@@ -199,6 +201,8 @@ class OriginMatcher:
         parts = split_origin(origin)
         if parts is None:
             return reasons.ORIGIN_MALFORMED
+        if not self.matches_unlisted:
+            return reasons.ORIGIN_NOT_ALLOWED
         scheme, host, port = parts
         if (scheme, host) in self.any_port:
             return reasons.ALLOWED
@@ -224,9 +228,7 @@ class OriginMatcher:
 
     @property
     def is_empty(self) -> bool:
-        return not (
-            self.allow_any or self.exact or self.subdomains or self.any_port or self.regexes or self.callables
-        )
+        return not (self.allow_any or self.exact or self.matches_unlisted)
 
     def insecure_entries(self) -> list[str]:
         """Plain-http entries other than loopback: anyone on the network path can be them."""

@@ -40,7 +40,10 @@ def results() -> dict[str, object]:
 
 
 def test_comparison_covers_every_scenario_and_available_variant(results: dict[str, dict]) -> None:
-    stacks = {"wsgi": ("bare", "core", "wsgicors"), "flask": ("plain", "flask_ext", "flask_cors")}
+    stacks = {
+        "wsgi": ("bare", "vary_floor", "core", "wsgicors"),
+        "flask": ("plain", "flask_ext", "flask_cors"),
+    }
     for stack, variants in stacks.items():
         data = results["comparison"][stack]
         assert set(data["scenarios"]) == set(SCENARIOS)
@@ -129,3 +132,19 @@ def test_charts_are_drawn_as_svg(results: dict[str, object], tmp_path: Path) -> 
     drawn = draw(results, tmp_path)
     assert {p.name for p in drawn} >= {"comparison_wsgi.svg", "scaling.svg"}
     assert all(p.read_text().lstrip().startswith("<?xml") for p in drawn)
+
+
+@pytest.mark.parametrize("scenario", ["no_origin", "refused", "allowed"])
+def test_vary_floor_only_appends_vary_origin(scenario: str) -> None:
+    spec = AppSpec("vary_floor")
+    bare_status, bare_headers = probe(build(AppSpec("bare")), environ(spec, SCENARIOS[scenario]))
+    status, headers = probe(build(spec), environ(spec, SCENARIOS[scenario]))
+    assert status == bare_status
+    assert headers == [*bare_headers, ("Vary", "Origin")]
+
+
+def test_targets_for_vary_scenarios_report_the_floor(results: dict[str, list[dict]]) -> None:
+    details = {target["name"]: target["detail"] for target in results["targets"]}
+    for scenario in ("refused", "no_origin"):
+        assert "floor for sending Vary: Origin +" in details[f"core adds <= wsgicors ({scenario})"]
+    assert "floor" not in details["core adds <= wsgicors (allowed)"]
