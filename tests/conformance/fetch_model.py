@@ -53,11 +53,15 @@ def is_token(value: str) -> bool:
 
 
 def extract_list(headers: Headers, name: str) -> list[str] | None:
-    """ "extract header list values" for the #token grammar of ACAM, ACAH and ACEH."""
+    """ "extract header list values" for the #token grammar of ACAM, ACAH and ACEH.
+
+    Empty elements (``PUT, , GET``) are skipped: the ``#`` list rule of RFC 9110
+    (section 5.6.1) has recipients accept and ignore them, and Chromium does.
+    """
     value = get_header(headers, name)
     if value is None:
         return None
-    items = [item.strip(" \t") for item in value.split(",")]
+    items = [item for item in (item.strip(" \t") for item in value.split(",")) if item]
     if not all(is_token(item) for item in items):
         raise ExtractFailure(f"{name}: {value!r}")
     return items

@@ -141,3 +141,12 @@ def test_forbidden_methods_cannot_be_allowed(client: Callable[..., BrowserClient
     """#forbidden-method: no script can send them, so listing one is a mistake."""
     with pytest.raises(ConfigError, match="forbidden"):
         client(allow_origins=[ORIGIN], allow_methods=[method])
+
+
+def test_judge_skips_empty_list_elements_and_fails_a_non_token_one() -> None:
+    """RFC 9110 list rule, as Chromium applies it: ``PUT, , DELETE`` lists two methods."""
+    granted = [("Access-Control-Allow-Origin", ORIGIN), ("Access-Control-Allow-Methods", "PUT, , DELETE")]
+    assert extract_list(granted, "Access-Control-Allow-Methods") == ["PUT", "DELETE"]
+    assert preflight_passes(204, granted, ORIGIN, "DELETE")
+    broken = [("Access-Control-Allow-Origin", ORIGIN), ("Access-Control-Allow-Methods", "PUT, DE LETE")]
+    assert not preflight_passes(204, broken, ORIGIN, "PUT")
