@@ -168,20 +168,16 @@ class OriginMatcher:
         entry: str, subdomains: set[tuple[str, str, str]], any_port: set[tuple[str, str]]
     ) -> None:
         """Accept ``scheme://*.domain[:port]`` and ``scheme://host:*`` (or both)."""
-        scheme, separator, rest = entry.partition("://")
+        scheme, _, rest = entry.partition("://")
         wildcard_host = rest.startswith("*.")
         rest = rest[2:] if wildcard_host else rest
         wildcard_port = rest.endswith(":*")
         rest = rest[:-2] if wildcard_port else rest
+        # With the wildcards taken out, what is left must be a canonical origin:
+        # that also refuses a missing scheme, any other "*" (the entry has one)
+        # and an IP address as parent (``x.`` + an address is no valid host).
         parsed = split_origin(f"{scheme}://{'x.' if wildcard_host else ''}{rest}")
-        if (
-            not separator
-            or "*" in rest
-            or parsed is None
-            or not (wildcard_host or wildcard_port)
-            or (wildcard_port and parsed[2])
-            or (wildcard_host and not parsed[1][2:].strip("0123456789."))
-        ):
+        if parsed is None or (wildcard_port and parsed[2]):
             raise ConfigError(
                 "allow_origins",
                 entry,

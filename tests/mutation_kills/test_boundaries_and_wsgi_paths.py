@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 import sys
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -12,28 +12,9 @@ import pytest
 from cors_wsgi import CORSMiddleware, CORSPolicy, decide_actual, decide_preflight, reasons, split_origin
 from cors_wsgi.tokens import MAX_HEADER_LIST_LENGTH, MAX_METHOD_LENGTH
 from tests.core.conftest import text_app
+from tests.mutation_kills.capture import Capture
 
 ORIGIN = "https://app.example.com"
-Headers = list[tuple[str, str]]
-
-
-class Capture:
-    """The server side of one call: what start_response received, and the body."""
-
-    def __init__(self) -> None:
-        self.calls: list[tuple[str, Headers, Any]] = []
-
-    def start_response(self, status: str, headers: Headers, exc_info: Any = None) -> Callable[[bytes], None]:
-        self.calls.append((status, headers, exc_info))
-        return lambda data: None
-
-    def run(self, app: Callable[..., Iterable[bytes]], **environ: str) -> bytes:
-        base = {"REQUEST_METHOD": "GET", "PATH_INFO": "/", "SERVER_NAME": "api", "SERVER_PORT": "80"}
-        body = app({**base, **environ}, self.start_response)
-        try:
-            return b"".join(body)
-        finally:
-            getattr(body, "close", lambda: None)()
 
 
 def test_a_host_of_254_characters_is_not_an_origin_even_with_short_labels() -> None:

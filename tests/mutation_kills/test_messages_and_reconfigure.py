@@ -16,6 +16,7 @@ from webtest import TestApp
 from cors_wsgi import ConfigError, CORSMiddleware, CORSPolicy, split_origin
 from cors_wsgi.errors import NO_VALUE, reject_unknown
 from tests.core.conftest import text_app
+from tests.mutation_kills.capture import Capture
 
 ORIGIN = "https://app.example.com"
 OTHER = "https://other.example.com"
@@ -54,27 +55,39 @@ def test_catch_exceptions_logs_the_error_and_answers_plain_text_with_its_length(
     def failing(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
         raise RuntimeError("boom")
 
-    client = TestApp(CORSMiddleware(failing, allow_origins=[ORIGIN], catch_exceptions=True))
+    server = Capture()
     with caplog.at_level(logging.ERROR, logger="cors_wsgi"):
-        response = client.get("/", headers={"Origin": ORIGIN}, status=500)
+        body = server.run(
+            CORSMiddleware(failing, allow_origins=[ORIGIN], catch_exceptions=True), HTTP_ORIGIN=ORIGIN
+        )
     assert messages(caplog) == [
         (logging.ERROR, "unhandled exception in the application; answering 500 with CORS headers")
     ]
-    assert response.headers["Content-Type"] == "text/plain; charset=utf-8"
-    assert response.headers["Content-Length"] == str(len(response.body))
+    [(_status, headers, _exc_info)] = server.calls
+    assert headers[:2] == [("Content-Type", "text/plain; charset=utf-8"), ("Content-Length", str(len(body)))]
 
 
 def test_preflight_answers_carry_plain_text_headers_that_match_their_bodies() -> None:
-    granted = TestApp(
-        CORSMiddleware(text_app(), allow_origins=[ORIGIN], allow_methods=["PUT"], preflight_status=200)
-    ).options("/", headers=PREFLIGHT)
-    assert granted.headers["Content-Type"] == "text/plain; charset=utf-8"
-    assert granted.headers["Content-Length"] == "0"
-    refused = TestApp(CORSMiddleware(text_app(), allow_origins=[ORIGIN])).options(
-        "/", headers=PREFLIGHT, status=403
+    preflight = {
+        "REQUEST_METHOD": "OPTIONS",
+        "HTTP_ORIGIN": ORIGIN,
+        "HTTP_ACCESS_CONTROL_REQUEST_METHOD": "PUT",
+    }
+    granted = Capture()
+    granted.run(
+        CORSMiddleware(text_app(), allow_origins=[ORIGIN], allow_methods=["PUT"], preflight_status=200),
+        **preflight,
     )
-    assert refused.headers["Content-Type"] == "text/plain; charset=utf-8"
-    assert refused.headers["Content-Length"] == str(len(refused.body))
+    assert granted.calls[0][1][-2:] == [
+        ("Content-Type", "text/plain; charset=utf-8"),
+        ("Content-Length", "0"),
+    ]
+    refused = Capture()
+    body = refused.run(CORSMiddleware(text_app(), allow_origins=[ORIGIN]), **preflight)
+    assert refused.calls[0][1][-2:] == [
+        ("Content-Type", "text/plain; charset=utf-8"),
+        ("Content-Length", str(len(body))),
+    ]
 
 
 def test_configuration_warnings_have_their_exact_wording(caplog: pytest.LogCaptureFixture) -> None:
