@@ -166,7 +166,7 @@ def build(spec: AppSpec) -> WSGIApp:
     origins = allowed_origins(spec)
     if spec.variant == "bare":
         return bare_app
-    if spec.variant == "vary_floor":
+    if spec.variant == FLOOR:
         return VaryFloor(bare_app)
     if spec.variant == "core":
         from cors_wsgi import CORSMiddleware
