@@ -12,7 +12,7 @@ import pytest
 from cors_wsgi import CORSMiddleware, CORSPolicy, decide_actual, decide_preflight, reasons, split_origin
 from cors_wsgi.tokens import MAX_HEADER_LIST_LENGTH, MAX_METHOD_LENGTH
 from tests.core.conftest import text_app
-from tests.mutation_kills.capture import Capture
+from tests.wsgi_server import Server
 
 ORIGIN = "https://app.example.com"
 
@@ -48,10 +48,10 @@ def test_header_lists_up_to_the_byte_limit_are_read_and_longer_ones_are_malforme
 
 
 def test_catch_exceptions_leaves_a_succeeding_response_alone_but_adds_cors_headers() -> None:
-    server = Capture()
+    server = Server()
     app = CORSMiddleware(text_app(headers=[("X-App", "1")]), allow_origins=[ORIGIN], catch_exceptions=True)
 
-    assert server.run(app, HTTP_ORIGIN=ORIGIN) == b"app body"
+    assert server.run(app, ORIGIN=ORIGIN) == b"app body"
     [(status, headers, exc_info)] = server.calls
     assert status == "200 OK"
     assert exc_info is None
@@ -71,8 +71,8 @@ def test_exc_info_reaches_the_server_when_the_app_vary_is_merged() -> None:
             start_response("500 Internal Server Error", [("Vary", "Accept")], sys.exc_info())
         return [b"error"]
 
-    server = Capture()
-    server.run(CORSMiddleware(recovering, allow_origins=[ORIGIN]), HTTP_ORIGIN=ORIGIN)
+    server = Server()
+    server.run(CORSMiddleware(recovering, allow_origins=[ORIGIN]), ORIGIN=ORIGIN)
     [(status, headers, exc_info)] = server.calls
     assert status.startswith("500")
     assert exc_info is not None
@@ -81,11 +81,11 @@ def test_exc_info_reaches_the_server_when_the_app_vary_is_merged() -> None:
 
 
 def test_a_passed_through_preflight_gets_every_vary_name_merged_into_the_app_vary() -> None:
-    server = Capture()
+    server = Server()
     app = CORSMiddleware(
         text_app(headers=[("Vary", "Accept-Encoding")]), allow_origins=[ORIGIN], preflight_passthrough=True
     )
-    server.run(app, REQUEST_METHOD="OPTIONS", HTTP_ORIGIN=ORIGIN, HTTP_ACCESS_CONTROL_REQUEST_METHOD="PUT")
+    server.run(app, method="OPTIONS", ORIGIN=ORIGIN, ACCESS_CONTROL_REQUEST_METHOD="PUT")
     [(_status, headers, _exc)] = server.calls
     vary = [value for name, value in headers if name == "Vary"]
     assert vary == ["Accept-Encoding, Origin, Access-Control-Request-Method, Access-Control-Request-Headers"]
@@ -95,11 +95,9 @@ def test_refusals_are_logged_once_with_kind_origin_and_reason(caplog: pytest.Log
     app = CORSMiddleware(text_app(), allow_origins=[ORIGIN])
     evil = "https://evil.example"
     with caplog.at_level(logging.DEBUG, logger="cors_wsgi"):
-        Capture().run(app, HTTP_ORIGIN=evil)
-        Capture().run(
-            app, REQUEST_METHOD="OPTIONS", HTTP_ORIGIN=ORIGIN, HTTP_ACCESS_CONTROL_REQUEST_METHOD="PATCH"
-        )
-        Capture().run(app)
+        Server().run(app, ORIGIN=evil)
+        Server().run(app, method="OPTIONS", ORIGIN=ORIGIN, ACCESS_CONTROL_REQUEST_METHOD="PATCH")
+        Server().run(app)
     assert [(r.levelno, r.getMessage()) for r in caplog.records] == [
         (logging.DEBUG, f"CORS refused request: origin='{evil}' reason=origin-not-allowed"),
         (logging.INFO, f"CORS refused preflight: origin='{ORIGIN}' reason=method-not-allowed: PATCH"),
@@ -109,14 +107,14 @@ def test_refusals_are_logged_once_with_kind_origin_and_reason(caplog: pytest.Log
 def test_a_refused_actual_request_is_not_logged_above_debug(caplog: pytest.LogCaptureFixture) -> None:
     app = CORSMiddleware(text_app(), allow_origins=[ORIGIN])
     with caplog.at_level(logging.INFO, logger="cors_wsgi"):
-        Capture().run(app, HTTP_ORIGIN="https://evil.example")
+        Server().run(app, ORIGIN="https://evil.example")
     assert caplog.records == []
 
 
 def test_resource_routing_keeps_the_top_level_policy_and_routes_a_missing_path_as_empty() -> None:
     app = CORSMiddleware(text_app(), allow_origins=[ORIGIN], max_age=5, resources={"/*": {}})
     assert app.policy.options["max_age"] == 5
-    server = Capture()
+    server = Server()
     environ = {"REQUEST_METHOD": "GET", "HTTP_ORIGIN": ORIGIN}
     body = app(environ, server.start_response)
     assert b"".join(body) == b"app body"
@@ -128,8 +126,8 @@ def test_reconfiguring_only_options_keeps_the_resource_rules() -> None:
     other = "https://other.example"
     app.reconfigure(allow_origins=[other])
 
-    api, outside = Capture(), Capture()
-    api.run(app, PATH_INFO="/api/x", HTTP_ORIGIN=other)
-    outside.run(app, PATH_INFO="/elsewhere", HTTP_ORIGIN=other)
+    api, outside = Server(), Server()
+    api.run(app, path="/api/x", ORIGIN=other)
+    outside.run(app, path="/elsewhere", ORIGIN=other)
     assert ("Access-Control-Allow-Origin", other) in api.calls[0][1]
     assert outside.calls[0][1] == [("Content-Type", "text/plain")]

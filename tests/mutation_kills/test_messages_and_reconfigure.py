@@ -16,7 +16,7 @@ from webtest import TestApp
 from cors_wsgi import ConfigError, CORSMiddleware, CORSPolicy, split_origin
 from cors_wsgi.errors import NO_VALUE, reject_unknown
 from tests.core.conftest import text_app
-from tests.mutation_kills.capture import Capture
+from tests.wsgi_server import Server
 
 ORIGIN = "https://app.example.com"
 OTHER = "https://other.example.com"
@@ -55,10 +55,10 @@ def test_catch_exceptions_logs_the_error_and_answers_plain_text_with_its_length(
     def failing(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
         raise RuntimeError("boom")
 
-    server = Capture()
+    server = Server()
     with caplog.at_level(logging.ERROR, logger="cors_wsgi"):
         body = server.run(
-            CORSMiddleware(failing, allow_origins=[ORIGIN], catch_exceptions=True), HTTP_ORIGIN=ORIGIN
+            CORSMiddleware(failing, allow_origins=[ORIGIN], catch_exceptions=True), ORIGIN=ORIGIN
         )
     assert messages(caplog) == [
         (logging.ERROR, "unhandled exception in the application; answering 500 with CORS headers")
@@ -68,22 +68,19 @@ def test_catch_exceptions_logs_the_error_and_answers_plain_text_with_its_length(
 
 
 def test_preflight_answers_carry_plain_text_headers_that_match_their_bodies() -> None:
-    preflight = {
-        "REQUEST_METHOD": "OPTIONS",
-        "HTTP_ORIGIN": ORIGIN,
-        "HTTP_ACCESS_CONTROL_REQUEST_METHOD": "PUT",
-    }
-    granted = Capture()
+    preflight = {"ORIGIN": ORIGIN, "ACCESS_CONTROL_REQUEST_METHOD": "PUT"}
+    granted = Server()
     granted.run(
         CORSMiddleware(text_app(), allow_origins=[ORIGIN], allow_methods=["PUT"], preflight_status=200),
+        method="OPTIONS",
         **preflight,
     )
     assert granted.calls[0][1][-2:] == [
         ("Content-Type", "text/plain; charset=utf-8"),
         ("Content-Length", "0"),
     ]
-    refused = Capture()
-    body = refused.run(CORSMiddleware(text_app(), allow_origins=[ORIGIN]), **preflight)
+    refused = Server()
+    body = refused.run(CORSMiddleware(text_app(), allow_origins=[ORIGIN]), method="OPTIONS", **preflight)
     assert refused.calls[0][1][-2:] == [
         ("Content-Type", "text/plain; charset=utf-8"),
         ("Content-Length", str(len(body))),

@@ -8,7 +8,7 @@ server?); with warnings as errors any violation fails the test.
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 from wsgiref.util import setup_testing_defaults
 from wsgiref.validate import validator
@@ -16,6 +16,7 @@ from wsgiref.validate import validator
 import pytest
 
 from cors_wsgi import CORSMiddleware
+from tests.wsgi_server import Server
 
 ORIGIN = "https://app.example.com"
 Environ = dict[str, Any]
@@ -28,36 +29,6 @@ def hello(environ: Environ, start_response: Callable[..., Any]) -> list[bytes]:
 
 def failing(environ: Environ, start_response: Callable[..., Any]) -> list[bytes]:
     raise RuntimeError("the app failed")
-
-
-class Server:
-    """The server side of one request: records status, headers, exc_info and writes."""
-
-    def __init__(self) -> None:
-        self.status = ""
-        self.headers: list[tuple[str, str]] = []
-        self.exc_info: Any = None
-        self.written: list[bytes] = []
-
-    def start_response(self, status: str, headers: list[tuple[str, str]], exc_info: Any = None) -> Any:
-        self.status, self.headers, self.exc_info = status, headers, exc_info
-        return self.written.append
-
-    def run(self, app: Callable[..., Iterable[bytes]], method: str = "GET", **headers: str) -> bytes:
-        environ: Environ = {
-            "REQUEST_METHOD": method,
-            "PATH_INFO": "/api/items",
-            "QUERY_STRING": "",
-            "SCRIPT_NAME": "",
-        }
-        setup_testing_defaults(environ)
-        environ.update({f"HTTP_{name}": value for name, value in headers.items()})
-        iterable = app(environ, self.start_response)
-        try:
-            return b"".join([*self.written, *iterable])
-        finally:
-            if hasattr(iterable, "close"):
-                iterable.close()
 
 
 PREFLIGHT = {"ORIGIN": ORIGIN, "ACCESS_CONTROL_REQUEST_METHOD": "PUT"}
