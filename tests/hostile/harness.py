@@ -11,9 +11,9 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
-from wsgiref.util import setup_testing_defaults
 
 from cors_wsgi import CORSMiddleware, Decision
+from tests.wsgi_server import Server
 
 Headers = list[tuple[str, str]]
 
@@ -76,26 +76,9 @@ class Probe:
 
     def send(self, method: str = "GET", **headers: str) -> Answer:
         """One request; ``headers`` are environ keys without ``HTTP_`` (``ORIGIN=...``)."""
-        environ: dict[str, Any] = {"REQUEST_METHOD": method, "PATH_INFO": "/api"}
-        setup_testing_defaults(environ)
-        environ.update({f"HTTP_{name}": value for name, value in headers.items()})
-        captured: list[tuple[str, Headers]] = []
-
-        def start_response(
-            status: str, response_headers: Headers, exc_info: Any = None
-        ) -> Callable[..., Any]:
-            captured.append((status, response_headers))
-            return lambda data: None
-
-        iterable = self.middleware(environ, start_response)
-        try:
-            body = b"".join(iterable)
-        finally:
-            close = getattr(iterable, "close", None)
-            if close is not None:
-                close()
-        status, response_headers = captured[-1]
-        answer = Answer(status, list(response_headers), body)
+        server = Server()
+        body = server.run(self.middleware, method, "/api", **headers)
+        answer = Answer(server.status, list(server.headers), body)
         assert_writable(answer.headers)
         return answer
 
