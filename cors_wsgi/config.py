@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any, TypeVar
 
 from .errors import ConfigError
+from .logs import loggable, logger
 from .middleware import MIDDLEWARE_OPTIONS, CORSMiddleware, WSGIApp
 from .policy import OPTION_NAMES
 
@@ -28,6 +29,7 @@ _TRUE = frozenset({"true", "1", "yes"})
 _FALSE = frozenset({"false", "0", "no"})
 _INTEGER = re.compile(r"-?[0-9]+")
 _ENV_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+_ENV_COMMENT = re.compile(r"\s+#.*")
 
 #: Names other CORS libraries use (django-cors-headers, wsgicors), as they
 #: appear after the prefix, with what to write instead.
@@ -45,7 +47,19 @@ FOREIGN_NAMES: Mapping[str, str] = {
     "headers": "allow_headers",
     "credentials": "allow_credentials",
     "maxage": "max_age",
+    "origins": "allow_origins",
+    "supports_credentials": "allow_credentials",
 }
+
+#: How alike (difflib ratio) an environment name must be to one of ours to be
+#: taken for a misspelling of it (an error) rather than another program's name
+#: (ignored): ``ALLOW_ORIGIN`` is 0.96 alike, Kubernetes' ``SERVICE_HOST`` 0.48.
+NEAR_MISS = 0.8
+
+#: ``#`` or ``;`` opening a word: a comment, in every option. Lists of words
+#: split on commas too; regexes only on white space, as commas are regex syntax.
+_COMMENT = re.compile(r"(?:^|[\s,])([#;][^\n]*)")
+_REGEX_COMMENT = re.compile(r"(?:^|\s)([#;][^\n]*)")
 
 
 class _Unparsable(Exception):
@@ -61,12 +75,30 @@ def _words(text: str) -> list[str]:
 
 def _patterns(text: str) -> list[str] | None:
     # A comma is regex syntax ("{1,3}"), so patterns are separated by white space only.
-    return text.split() or None
+    patterns = text.split()
+    if any(_comma_joined(pattern) for pattern in patterns):
+        fixed = " ".join(part for pattern in patterns for part in _split_commas(pattern))
+        raise _Unparsable(
+            "looks like patterns separated by commas, which makes one pattern that matches no origin",
+            f"separate regexes with white space only (a comma is regex syntax, as in {{1,3}}): "
+            f"write {fixed!r}",
+        )
+    return patterns or None
+
+
+def _comma_joined(pattern: str) -> bool:
+    """``a,b`` where both sides are origin patterns, or a comma at either end: a list, not a regex."""
+    parts = pattern.split(",")
+    return len(parts) > 1 and (not parts[0] or not parts[-1] or sum("://" in part for part in parts) > 1)
+
+
+def _split_commas(pattern: str) -> list[str]:
+    return [part for part in pattern.split(",") if part] if _comma_joined(pattern) else [pattern]
 
 
 def _resource_paths(text: str) -> list[tuple[str, dict[str, Any]]]:
     # Each path gets the top-level policy; other paths pass through untouched.
-    return [(path, {}) for path in text.split()]
+    return [(path, {}) for path in _words(text)]
 
 
 def _flag(text: str) -> bool:
@@ -143,10 +175,62 @@ def _from_strings(entries: Iterable[tuple[str, str, str]], spell: Callable[[str]
         if parse is None:
             raise _unknown(where, name, text, STRING_PARSERS, spell)
         try:
+            _refuse_comment(name, text)
             options[name] = parse(text)
         except _Unparsable as error:
             raise ConfigError(where, text, error.problem, error.fix) from None
     return options
+
+
+def _refuse_comment(name: str, text: str) -> None:
+    """An inline comment is an error: split into words, it would become allow-list entries.
+
+    Neither configparser (as PasteDeploy uses it) nor the environment strips
+    ``; ...`` or ``# ...`` after a value, and no origin, method, header name,
+    path, flag or number starts with either character, so refusing is exact.
+    """
+    found = (_REGEX_COMMENT if name == "allow_origin_regex" else _COMMENT).search(text)
+    if found is None:
+        return
+    fix = "put the comment on its own line"
+    if name == "allow_origin_regex":
+        fix += r"; a pattern that really starts with # or ; writes it as \# or \;"
+    raise _Unparsable(
+        f"has an inline comment ({found.group(1).rstrip()!r}), which would be read as part of the value", fix
+    )
+
+
+Entry = tuple[str, str, str]
+"""``(option name, text, where)``: one option as text, with where it came from."""
+
+
+def _ours(keyed: Iterable[tuple[str, Entry]], source: str) -> list[Entry]:
+    """The entries meant for cors-wsgi; the others are logged once, by key, and ignored.
+
+    Other programs share the prefix: ``CORS_PROXY_URL``, or the ``CORS_PORT``,
+    ``CORS_SERVICE_HOST``, ... that Kubernetes injects for a Service named
+    ``cors``. Our names, near-misses of them and other CORS libraries' names
+    are kept, so that a typo is still an error with the fix.
+    """
+    ours: list[Entry] = []
+    others: list[str] = []
+    for key, entry in keyed:
+        name = entry[0]
+        if (
+            name in KNOWN_OPTIONS
+            or name in FOREIGN_NAMES
+            or difflib.get_close_matches(name, KNOWN_OPTIONS, n=1, cutoff=NEAR_MISS)
+        ):
+            ours.append(entry)
+        else:
+            others.append(key)
+    if others:
+        logger.warning(
+            "%s: ignoring %s: neither cors-wsgi options nor close to one, so taken to be another program's",
+            source,
+            ", ".join(map(loggable, others)),
+        )
+    return ours
 
 
 def options_from_mapping(mapping: Mapping[str, Any], source: str = "mapping") -> dict[str, Any]:
@@ -164,34 +248,46 @@ def options_from_mapping(mapping: Mapping[str, Any], source: str = "mapping") ->
 def options_from_env(
     environ: Mapping[str, str] | None = None, prefix: str = "CORS_", source: str = "environment"
 ) -> dict[str, Any]:
-    """Options from ``CORS_*`` environment variables; any other variable is ignored."""
+    """Options from the variables whose names start with ``prefix`` (``CORS_ALLOW_ORIGINS``, ...).
+
+    ``prefix`` namespaces the variables: with ``prefix="MYAPI_CORS_"``,
+    ``MYAPI_CORS_ALLOW_ORIGINS`` is read and ``CORS_ALLOW_ORIGINS`` is not.
+    Variables without the prefix are ignored silently; prefixed names that are
+    neither ours nor close to ours are ignored with one warning naming them all.
+    """
     if not prefix:
         raise ConfigError("prefix", prefix, "is empty", 'use a prefix such as "CORS_"')
     environ = os.environ if environ is None else environ
-    entries = [
-        (key[len(prefix) :].lower(), value, f"{source} {key}")
+    keyed = [
+        (key, (key[len(prefix) :].lower(), value, f"{source} {key}"))
         for key, value in sorted(environ.items())
         if key.startswith(prefix)
     ]
-    return _from_strings(entries, lambda name: prefix + name.upper())
+    return _from_strings(_ours(keyed, source), lambda name: prefix + name.upper())
 
 
 def options_from_env_file(path: str | os.PathLike[str], prefix: str = "CORS_") -> dict[str, Any]:
-    """Options from the ``CORS_*`` lines of a .env file (``KEY=value``, ``#`` comments, quotes)."""
+    """Options from the prefixed lines of a .env file (``KEY=value``, ``#`` comments, quotes).
+
+    Other variables are treated as in :func:`options_from_env`: a .env file
+    usually holds the whole application's settings.
+    """
     if not prefix:
         raise ConfigError("prefix", prefix, "is empty", 'use a prefix such as "CORS_"')
     name = os.fspath(path)
-    seen: dict[str, int] = {}
-    entries = []
+    keyed = []
+    line_of: dict[str, int] = {}
     for key, value, number in _read_env_file(name):
-        if not key.startswith(prefix):
-            continue
-        if key in seen:
-            raise ConfigError(
-                f"{name} line {number} {key}", value, f"is set twice (also line {seen[key]})", "keep one"
-            )
-        seen[key] = number
-        entries.append((key[len(prefix) :].lower(), value, f"{name} line {number} {key}"))
+        if key.startswith(prefix):
+            where = f"{name} line {number} {key}"
+            keyed.append((key, (key[len(prefix) :].lower(), value, where)))
+            line_of[where] = number
+    entries = _ours(keyed, name)
+    first: dict[str, int] = {}
+    for option, value, where in entries:
+        if option in first:
+            raise ConfigError(where, value, f"is set twice (also line {first[option]})", "keep one")
+        first[option] = line_of[where]
     return _from_strings(entries, lambda option: prefix + option.upper())
 
 
@@ -220,7 +316,8 @@ def _read_env_file(path: str) -> Iterator[tuple[str, str, int]]:
                 )
             value = value[1:end]
         else:
-            value = value.split(" #", 1)[0].rstrip()
+            # As python-dotenv and Docker Compose read it: white space, then # starts a comment.
+            value = _ENV_COMMENT.sub("", value)
         yield key, value, number
 
 
