@@ -174,17 +174,135 @@ def test_environment_regexes_are_separated_by_white_space_only() -> None:
     assert options == {"allow_origin_regex": [pattern, r"https://x\.test"]}
 
 
-def test_unknown_cors_variable_is_an_error_with_a_suggestion() -> None:
-    message = error_of(options_from_env, {"CORS_ALLOW_ORIGIN": A})
+#: What Kubernetes injects into every pod of the namespace for a Service named ``cors``.
+KUBERNETES_SERVICE_VARIABLES = {
+    "CORS_PORT": "tcp://10.0.0.5:80",
+    "CORS_PORT_80_TCP": "tcp://10.0.0.5:80",
+    "CORS_PORT_80_TCP_ADDR": "10.0.0.5",
+    "CORS_PORT_80_TCP_PORT": "80",
+    "CORS_PORT_80_TCP_PROTO": "tcp",
+    "CORS_PORT_443_TCP_PROTO": "tcp",
+    "CORS_SERVICE_HOST": "10.0.0.5",
+    "CORS_SERVICE_PORT": "80",
+    "CORS_SERVICE_PORT_HTTPS": "443",
+}
 
-    assert message.startswith("environment CORS_ALLOW_ORIGIN=")
-    assert message.endswith("did you mean CORS_ALLOW_ORIGINS?")
+#: Unrelated programs' settings that happen to share the prefix.
+UNRELATED_VARIABLES = {
+    "CORS_PROXY_URL": "http://user:secret@proxy:3128",
+    "CORS_API_KEY": "k-123",
+    "CORS_": "x",
+}
 
 
-def test_django_cors_headers_variable_points_to_ours() -> None:
-    message = error_of(options_from_env, {"CORS_ALLOWED_ORIGINS": A})
+def warnings_of(caplog: pytest.LogCaptureFixture) -> list[str]:
+    return [r.getMessage() for r in caplog.records if r.name == "cors_wsgi" and r.levelname == "WARNING"]
 
-    assert message.endswith("write CORS_ALLOW_ORIGINS")
+
+@pytest.mark.parametrize("others", [KUBERNETES_SERVICE_VARIABLES, UNRELATED_VARIABLES])
+def test_other_programs_cors_variables_are_ignored_with_one_warning_naming_them_all(
+    caplog: pytest.LogCaptureFixture, others: dict[str, str]
+) -> None:
+    environ = {**others, "CORS_ALLOW_ORIGINS": A, "CORS_MAX_AGE": "60", "PATH": "/bin"}
+
+    options = options_from_env(environ)
+
+    assert options == {"allow_origins": [A], "max_age": 60}
+    (warning,) = warnings_of(caplog)
+    assert warning.startswith("environment: ignoring ")
+    assert [name for name in others if repr(name) not in warning] == []
+    assert "CORS_ALLOW_ORIGINS" not in warning
+    without_names = warning
+    for name in others:
+        without_names = without_names.replace(repr(name), "")
+    assert [value for value in others.values() if value in without_names] == []
+
+
+def test_from_env_starts_next_to_a_kubernetes_service_named_cors(caplog: pytest.LogCaptureFixture) -> None:
+    environ = {**KUBERNETES_SERVICE_VARIABLES, "CORS_ALLOW_ORIGINS": A}
+    client = TestApp(CORSMiddleware.from_env(hello_app, environ=environ))
+
+    assert client.get("/", headers={"Origin": A}).headers["Access-Control-Allow-Origin"] == A
+    assert len(warnings_of(caplog)) == 1
+
+
+def test_no_warning_when_every_prefixed_variable_is_ours(caplog: pytest.LogCaptureFixture) -> None:
+    options_from_env({"CORS_ALLOW_ORIGINS": A, "CORS_DEBUG": "true", "HOME": "/root"})
+
+    assert warnings_of(caplog) == []
+
+
+def test_an_ignored_name_is_logged_escaped(caplog: pytest.LogCaptureFixture) -> None:
+    options_from_env({"CORS_X\nWARNING forged line": "1"})
+
+    (warning,) = warnings_of(caplog)
+    assert "\n" not in warning
+    assert "'CORS_X\\nWARNING forged line'" in warning
+
+
+@pytest.mark.parametrize(
+    ("near_miss", "ours"),
+    [
+        ("CORS_ALLOW_ORIGIN", "CORS_ALLOW_ORIGINS"),
+        ("CORS_ALLOW_ORGINS", "CORS_ALLOW_ORIGINS"),
+        ("CORS_ALLOWED_ORIGIN", "CORS_ALLOW_ORIGINS"),
+        ("CORS_ALLOW_ORIGINS_REGEX", "CORS_ALLOW_ORIGIN_REGEX"),
+        ("CORS_ORIGIN_REGEX", "CORS_ALLOW_ORIGIN_REGEX"),
+        ("CORS_ALLOWED_METHODS", "CORS_ALLOW_METHODS"),
+        ("CORS_ALLOW_HEADER", "CORS_ALLOW_HEADERS"),
+        ("CORS_EXPOSE_HEADER", "CORS_EXPOSE_HEADERS"),
+        ("CORS_ALLOW_CREDENTIAL", "CORS_ALLOW_CREDENTIALS"),
+        ("CORS_ALLOW_PRIVATE_NETWORKS", "CORS_ALLOW_PRIVATE_NETWORK"),
+        ("CORS_MAX_AGES", "CORS_MAX_AGE"),
+        ("CORS_RESOURCE", "CORS_RESOURCES"),
+        ("CORS_PREFLIGHT_STATUSES", "CORS_PREFLIGHT_STATUS"),
+        ("CORS_CATCH_EXCEPTION", "CORS_CATCH_EXCEPTIONS"),
+        ("CORS_DEBUGG", "CORS_DEBUG"),
+        ("CORS_ALOW_ORIGINS", "CORS_ALLOW_ORIGINS"),
+    ],
+)
+def test_a_near_miss_of_our_names_is_an_error_with_the_right_name(near_miss: str, ours: str) -> None:
+    environ = {**KUBERNETES_SERVICE_VARIABLES, near_miss: "x"}
+
+    message = error_of(options_from_env, environ)
+
+    assert message.startswith(f"environment {near_miss}='x': is not a cors-wsgi option")
+    assert message.endswith(f"did you mean {ours}?")
+
+
+@pytest.mark.parametrize(
+    ("foreign", "ours"),
+    [
+        ("CORS_ALLOWED_ORIGINS", "CORS_ALLOW_ORIGINS"),
+        ("CORS_ALLOWED_ORIGIN_REGEXES", "CORS_ALLOW_ORIGIN_REGEX"),
+        ("CORS_ALLOW_ALL_ORIGINS", "CORS_ALLOW_ORIGINS set to *"),
+        ("CORS_ORIGIN_WHITELIST", "CORS_ALLOW_ORIGINS"),
+        ("CORS_ORIGIN_REGEX_WHITELIST", "CORS_ALLOW_ORIGIN_REGEX"),
+        ("CORS_ORIGIN_ALLOW_ALL", "CORS_ALLOW_ORIGINS set to *"),
+        ("CORS_URLS_REGEX", "CORS_RESOURCES"),
+        ("CORS_PREFLIGHT_MAX_AGE", "CORS_MAX_AGE"),
+        ("CORS_ORIGINS", "CORS_ALLOW_ORIGINS"),
+        ("CORS_SUPPORTS_CREDENTIALS", "CORS_ALLOW_CREDENTIALS"),
+        ("CORS_METHODS", "CORS_ALLOW_METHODS"),
+        ("CORS_ORIGIN", "CORS_ALLOW_ORIGINS"),
+    ],
+)
+def test_another_cors_librarys_variable_is_an_error_pointing_to_ours(foreign: str, ours: str) -> None:
+    message = error_of(options_from_env, {**UNRELATED_VARIABLES, foreign: "x"})
+
+    assert message.startswith(f"environment {foreign}='x': is not a cors-wsgi option")
+    assert message.endswith(f"that is another library's name; write {ours}")
+
+
+def test_near_misses_and_ignored_names_are_judged_after_a_custom_prefix(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    environ = {"MYAPI_CORS_PORT": "tcp://10.0.0.5:80", "MYAPI_CORS_ALLOW_ORIGINS": A, "CORS_ALLOW_ORIGIN": B}
+
+    assert options_from_env(environ, prefix="MYAPI_CORS_") == {"allow_origins": [A]}
+    assert "'MYAPI_CORS_PORT'" in warnings_of(caplog)[0]
+    message = error_of(options_from_env, {"MYAPI_CORS_ALLOW_ORIGIN": A}, prefix="MYAPI_CORS_")
+    assert message.endswith("did you mean MYAPI_CORS_ALLOW_ORIGINS?")
 
 
 def test_python_only_options_in_the_environment_point_to_keyword_overrides() -> None:
@@ -353,6 +471,36 @@ def test_malformed_env_file_lines_are_errors_with_the_line_number(tmp_path: Path
     env = write(tmp_path / ".env", f"# first\n{line}\n")
 
     assert error_of(options_from_env_file, env).startswith(f"{env} line 2")
+
+
+def test_env_file_variables_of_other_programs_are_ignored_with_one_warning(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    env = write(
+        tmp_path / ".env",
+        f"CORS_PROXY_URL=http://proxy:3128\nCORS_ALLOW_ORIGINS={A}\nCORS_SERVICE_HOST=10.0.0.5\n"
+        "CORS_PROXY_URL=http://other:3128\n",
+    )
+
+    assert options_from_env_file(env) == {"allow_origins": [A]}
+    (warning,) = warnings_of(caplog)
+    assert warning.startswith(f"{env}: ignoring 'CORS_PROXY_URL', 'CORS_SERVICE_HOST', 'CORS_PROXY_URL'")
+
+
+def test_env_file_near_miss_is_an_error_with_the_line_and_the_right_name(tmp_path: Path) -> None:
+    env = write(tmp_path / ".env", f"CORS_PROXY_URL=http://proxy:3128\nCORS_ALLOW_ORIGIN={A}\n")
+
+    message = error_of(options_from_env_file, env)
+
+    assert message.startswith(f"{env} line 2 CORS_ALLOW_ORIGIN=")
+    assert message.endswith("did you mean CORS_ALLOW_ORIGINS?")
+
+
+@pytest.mark.parametrize("key", ["proxy_url", "port", "service_host"])
+def test_an_ini_section_is_ours_alone_so_any_unknown_key_is_an_error(tmp_path: Path, key: str) -> None:
+    ini = write(tmp_path / "cors.ini", f"[cors]\nallow_origins = {A}\n{key} = x\n")
+
+    assert error_of(options_from_ini, ini).startswith(f"{ini} [cors] {key}='x': is not a cors-wsgi option")
 
 
 # --- PasteDeploy --------------------------------------------------------------
