@@ -61,6 +61,9 @@ NEAR_MISS = 0.8
 _COMMENT = re.compile(r"(?:^|[\s,])([#;][^\n]*)")
 _REGEX_COMMENT = re.compile(r"(?:^|\s)([#;][^\n]*)")
 
+#: A comma that separates regexes rather than belonging to one (``{1,3}``, ``[,.]``).
+_LIST_COMMA = re.compile(r"^,+|,+$|,+(?=[^,]*://)")
+
 
 class _Unparsable(Exception):
     def __init__(self, problem: str, fix: str) -> None:
@@ -76,7 +79,7 @@ def _words(text: str) -> list[str]:
 def _patterns(text: str) -> list[str] | None:
     # A comma is regex syntax ("{1,3}"), so patterns are separated by white space only.
     patterns = text.split()
-    if any(_comma_joined(pattern) for pattern in patterns):
+    if any(_split_commas(pattern) != [pattern] for pattern in patterns):
         fixed = " ".join(part for pattern in patterns for part in _split_commas(pattern))
         raise _Unparsable(
             "looks like patterns separated by commas, which makes one pattern that matches no origin",
@@ -86,14 +89,9 @@ def _patterns(text: str) -> list[str] | None:
     return patterns or None
 
 
-def _comma_joined(pattern: str) -> bool:
-    """``a,b`` where both sides are origin patterns, or a comma at either end: a list, not a regex."""
-    parts = pattern.split(",")
-    return len(parts) > 1 and (not parts[0] or not parts[-1] or sum("://" in part for part in parts) > 1)
-
-
 def _split_commas(pattern: str) -> list[str]:
-    return [part for part in pattern.split(",") if part] if _comma_joined(pattern) else [pattern]
+    """``pattern`` cut at the commas that make it a list: one at either end, or before another origin."""
+    return [part for part in _LIST_COMMA.split(pattern) if part]
 
 
 def _resource_paths(text: str) -> list[tuple[str, dict[str, Any]]]:
