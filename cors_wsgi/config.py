@@ -198,37 +198,27 @@ def _refuse_comment(name: str, text: str) -> None:
     )
 
 
-Entry = tuple[str, str, str]
-"""``(option name, text, where)``: one option as text, with where it came from."""
+def _is_ours(name: str) -> bool:
+    """Our option name, a near-miss of one or another CORS library's: not another program's."""
+    return (
+        name in KNOWN_OPTIONS
+        or name in FOREIGN_NAMES
+        or bool(difflib.get_close_matches(name, KNOWN_OPTIONS, n=1, cutoff=NEAR_MISS))
+    )
 
 
-def _ours(keyed: Iterable[tuple[str, Entry]], source: str) -> list[Entry]:
-    """The entries meant for cors-wsgi; the others are logged once, by key, and ignored.
+def _log_ignored(source: str, keys: list[str]) -> None:
+    """One warning for every prefixed name left to other programs, by name (values may be secrets).
 
-    Other programs share the prefix: ``CORS_PROXY_URL``, or the ``CORS_PORT``,
-    ``CORS_SERVICE_HOST``, ... that Kubernetes injects for a Service named
-    ``cors``. Our names, near-misses of them and other CORS libraries' names
-    are kept, so that a typo is still an error with the fix.
+    The prefix is shared: ``CORS_PROXY_URL``, or the ``CORS_PORT``,
+    ``CORS_SERVICE_HOST``, ... that Kubernetes injects for a Service named ``cors``.
     """
-    ours: list[Entry] = []
-    others: list[str] = []
-    for key, entry in keyed:
-        name = entry[0]
-        if (
-            name in KNOWN_OPTIONS
-            or name in FOREIGN_NAMES
-            or difflib.get_close_matches(name, KNOWN_OPTIONS, n=1, cutoff=NEAR_MISS)
-        ):
-            ours.append(entry)
-        else:
-            others.append(key)
-    if others:
+    if keys:
         logger.warning(
             "%s: ignoring %s: neither cors-wsgi options nor close to one, so taken to be another program's",
             source,
-            ", ".join(map(loggable, others)),
+            ", ".join(map(loggable, keys)),
         )
-    return ours
 
 
 def options_from_mapping(mapping: Mapping[str, Any], source: str = "mapping") -> dict[str, Any]:
@@ -256,36 +246,43 @@ def options_from_env(
     if not prefix:
         raise ConfigError("prefix", prefix, "is empty", 'use a prefix such as "CORS_"')
     environ = os.environ if environ is None else environ
-    keyed = [
-        (key, (key[len(prefix) :].lower(), value, f"{source} {key}"))
-        for key, value in sorted(environ.items())
-        if key.startswith(prefix)
-    ]
-    return _from_strings(_ours(keyed, source), lambda name: prefix + name.upper())
+    entries, ignored = [], []
+    for key, value in sorted(environ.items()):
+        if key.startswith(prefix):
+            name = key[len(prefix) :].lower()
+            if _is_ours(name):
+                entries.append((name, value, f"{source} {key}"))
+            else:
+                ignored.append(key)
+    _log_ignored(source, ignored)
+    return _from_strings(entries, lambda option: prefix + option.upper())
 
 
 def options_from_env_file(path: str | os.PathLike[str], prefix: str = "CORS_") -> dict[str, Any]:
     """Options from the prefixed lines of a .env file (``KEY=value``, ``#`` comments, quotes).
 
-    Other variables are treated as in :func:`options_from_env`: a .env file
+    Other names are treated as in :func:`options_from_env`: a .env file
     usually holds the whole application's settings.
     """
     if not prefix:
         raise ConfigError("prefix", prefix, "is empty", 'use a prefix such as "CORS_"')
     name = os.fspath(path)
-    keyed = []
-    line_of: dict[str, int] = {}
-    for key, value, number in _read_env_file(name):
-        if key.startswith(prefix):
-            where = f"{name} line {number} {key}"
-            keyed.append((key, (key[len(prefix) :].lower(), value, where)))
-            line_of[where] = number
-    entries = _ours(keyed, name)
     first: dict[str, int] = {}
-    for option, value, where in entries:
+    entries, ignored = [], []
+    for key, value, number in _read_env_file(name):
+        if not key.startswith(prefix):
+            continue
+        option = key[len(prefix) :].lower()
+        if not _is_ours(option):
+            ignored.append(key)
+            continue
         if option in first:
-            raise ConfigError(where, value, f"is set twice (also line {first[option]})", "keep one")
-        first[option] = line_of[where]
+            raise ConfigError(
+                f"{name} line {number} {key}", value, f"is set twice (also line {first[option]})", "keep one"
+            )
+        first[option] = number
+        entries.append((option, value, f"{name} line {number} {key}"))
+    _log_ignored(name, ignored)
     return _from_strings(entries, lambda option: prefix + option.upper())
 
 
