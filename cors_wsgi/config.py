@@ -30,6 +30,8 @@ _FALSE = frozenset({"false", "0", "no"})
 _INTEGER = re.compile(r"-?[0-9]+")
 _ENV_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _ENV_COMMENT = re.compile(r"\s+#.*")
+#: What starts a comment line in ini files, as PasteDeploy's configparser reads them.
+_INI_COMMENT_PREFIXES = ("#", ";")
 
 #: Names other CORS libraries use (django-cors-headers, wsgicors), as they
 #: appear after the prefix, with what to write instead.
@@ -334,8 +336,9 @@ def options_from_ini(path: str | os.PathLike[str], section: str = "cors") -> dic
     """
     name = os.fspath(path)
     parser = _ini_parser()
+    text = _read_text(name)
     try:
-        parser.read_string(_read_text(name), source=name)
+        parser.read_string(text, source=name)
     except configparser.Error as error:
         raise ConfigError(
             name, name, f"is not a valid ini file ({error.message})", "fix the syntax"
@@ -347,17 +350,42 @@ def options_from_ini(path: str | os.PathLike[str], section: str = "cors") -> dic
             "is not a section of the file",
             "sections: " + (", ".join(parser.sections()) or "none"),
         )
+    lines = _ini_key_lines(parser, text)
     entries = [
-        (key, value, f"{name} [{section}] {key}")
+        (key, value, f"{name}{lines.get((section, key), '')} [{section}] {key}")
         for key, value in parser.items(section)
         if not (key == "use" and ":" in section)
     ]
     return _from_strings(entries, str)
 
 
+def _ini_key_lines(parser: configparser.ConfigParser, text: str) -> dict[tuple[str, str], str]:
+    """``" line 3"`` for each ``(section, key)``: configparser keeps no line numbers, errors should.
+
+    Keys are the unindented ``key = value`` (or ``key: value``) lines, as
+    configparser reads them; indented lines continue a value.
+    """
+    lines: dict[tuple[str, str], str] = {}
+    section = None
+    for number, line in enumerate(text.splitlines(), 1):
+        stripped = line.strip()
+        if not line[:1].strip() or stripped.startswith(_INI_COMMENT_PREFIXES):
+            continue
+        header = parser.SECTCRE.match(stripped)
+        if header:
+            section = header["header"]
+            continue
+        key = re.split("[=:]", stripped, maxsplit=1)[0]
+        if section is not None and key != stripped:
+            lines.setdefault((section, parser.optionxform(key.rstrip())), f" line {number}")
+    return lines
+
+
 def _ini_parser() -> configparser.ConfigParser:
     # [DEFAULT] is read as an ordinary section so that it merges into nothing.
-    return configparser.ConfigParser(interpolation=None, default_section="\0 no default section")
+    return configparser.ConfigParser(
+        interpolation=None, default_section="\0 no default section", comment_prefixes=_INI_COMMENT_PREFIXES
+    )
 
 
 @contextlib.contextmanager

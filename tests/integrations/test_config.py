@@ -383,7 +383,7 @@ def test_ini_unknown_key_names_the_file_section_and_key(tmp_path: Path) -> None:
 
     message = error_of(options_from_ini, ini)
 
-    assert message.startswith(f"{ini} [cors] allow_credential='true': is not a cors-wsgi option")
+    assert message.startswith(f"{ini} line 2 [cors] allow_credential='true': is not a cors-wsgi option")
     assert message.endswith("did you mean allow_credentials?")
 
 
@@ -391,8 +391,18 @@ def test_ini_bad_value_names_the_file_section_and_key(tmp_path: Path) -> None:
     ini = write(tmp_path / "cors.ini", "[cors]\nallow_credentials = sure\n")
 
     assert error_of(options_from_ini, ini).startswith(
-        f"{ini} [cors] allow_credentials='sure': is not a boolean"
+        f"{ini} line 2 [cors] allow_credentials='sure': is not a boolean"
     )
+
+
+def test_ini_errors_give_the_line_of_the_key_in_its_own_section(tmp_path: Path) -> None:
+    ini = write(
+        tmp_path / "app.ini",
+        "; settings\n[app]\nmax_age = 1\n\n[cors]\n# the CORS policy\nallow_origins =\n"
+        f"    {A}\n    {B}\nMax_Age : soon\n",
+    )
+
+    assert error_of(options_from_ini, ini).startswith(f"{ini} line 10 [cors] max_age='soon': is not a whole")
 
 
 def test_ini_missing_section_lists_the_sections_there_are(tmp_path: Path) -> None:
@@ -500,7 +510,9 @@ def test_env_file_near_miss_is_an_error_with_the_line_and_the_right_name(tmp_pat
 def test_an_ini_section_is_ours_alone_so_any_unknown_key_is_an_error(tmp_path: Path, key: str) -> None:
     ini = write(tmp_path / "cors.ini", f"[cors]\nallow_origins = {A}\n{key} = x\n")
 
-    assert error_of(options_from_ini, ini).startswith(f"{ini} [cors] {key}='x': is not a cors-wsgi option")
+    assert error_of(options_from_ini, ini).startswith(
+        f"{ini} line 3 [cors] {key}='x': is not a cors-wsgi option"
+    )
 
 
 # --- PasteDeploy --------------------------------------------------------------

@@ -66,13 +66,13 @@ def from_env_file_quoted(directory: Path, option: str, text: str) -> str:
 def from_ini(directory: Path, option: str, text: str) -> str:
     ini = write(directory / "cors.ini", f"[cors]\n{option} = {text}\n")
     options_from_ini(ini)
-    return f"{ini} [cors] {option}="
+    return f"{ini} line 2 [cors] {option}="
 
 
 def from_ini_continuation_line(directory: Path, option: str, text: str) -> str:
     ini = write(directory / "cors.ini", f"[cors]\n{option} =\n    {text}\n")
     options_from_ini(ini)
-    return f"{ini} [cors] {option}="
+    return f"{ini} line 2 [cors] {option}="
 
 
 def from_paste_deploy(directory: Path, option: str, text: str) -> str:
@@ -144,7 +144,7 @@ def test_the_issue_example_grants_nothing_it_is_refused_at_start_up(tmp_path: Pa
     with pytest.raises(ConfigError) as caught:
         options_from_ini(ini)
 
-    assert str(caught.value).startswith(f"{ini} [cors] allow_origin_regex=")
+    assert str(caught.value).startswith(f"{ini} line 2 [cors] allow_origin_regex=")
     assert "'; was .* during the beta'" in str(caught.value)
 
 
