@@ -11,7 +11,7 @@ from paste.deploy import loadapp
 from webtest import TestApp
 
 from cors_wsgi import ConfigError, CORSMiddleware
-from cors_wsgi.config import options_from_env, options_from_env_file, options_from_ini
+from cors_wsgi.config import STRING_PARSERS, options_from_env, options_from_env_file, options_from_ini
 from tests.integrations.servers import hello_app
 
 A = "https://a.example.com"
@@ -92,6 +92,10 @@ LOADERS: list[Callable[[Path, str, str], str]] = [
     from_ini_continuation_line,
     from_paste_deploy,
 ]
+
+
+def test_every_option_that_can_be_written_as_text_is_covered() -> None:
+    assert sorted(VALUES) == sorted(STRING_PARSERS)
 
 
 @pytest.mark.parametrize("comment", COMMENTS)
