@@ -16,6 +16,7 @@ front server, same-origin to the page, hands the recorded decisions back.
 from __future__ import annotations
 
 import errno
+import html
 import json
 import re
 import threading
@@ -66,6 +67,15 @@ CASES = [
         "fetch(at('/api/items'), {headers: {'X-Secret': '1'}})",
     ),
 ]
+
+#: The API's policy, but for its one origin: the front page's, known once its port is bound.
+API_OPTIONS: dict[str, Any] = {
+    "allow_methods": ["GET", "POST", "PUT"],
+    "allow_headers": ["Content-Type", "Authorization"],
+    "expose_headers": ["X-Total-Count"],
+    "allow_credentials": True,
+    "max_age": 600,
+}
 
 #: What a call id may look like: the page makes them, anyone could send others.
 _CALL_ID = re.compile(r"[a-z0-9-]{1,40}")
@@ -152,12 +162,8 @@ def api_app(front_origin: str, log: DecisionLog | None = None) -> WSGIApp:
     middleware = CORSMiddleware(
         api,
         allow_origins=[front_origin],
-        allow_methods=["GET", "POST", "PUT"],
-        allow_headers=["Content-Type", "Authorization"],
-        expose_headers=["X-Total-Count"],
-        allow_credentials=True,
-        max_age=600,
         on_decision=log.record if log is not None else None,
+        **API_OPTIONS,
     )
     return log.tagging(middleware) if log is not None else middleware
 
@@ -168,6 +174,7 @@ def front_app(api_origin: str, log: DecisionLog | None = None) -> WSGIApp:
         f"  [{json.dumps(name)}, {'true' if expected else 'false'}, (at) => {script}]"
         for name, expected, script in CASES
     )
+    policy = html.escape(", ".join(f"{name}={value!r}" for name, value in API_OPTIONS.items()))
     page = f"""<!doctype html>
 <html><head><meta charset="utf-8"><title>cors-wsgi demo</title>
 <style>
@@ -180,6 +187,8 @@ def front_app(api_origin: str, log: DecisionLog | None = None) -> WSGIApp:
 <h1>cors-wsgi demo</h1>
 <p>This page is on <code id="front"></code>; the API is on <code>{api_origin}</code>.
 Each row is a cross-origin call; the colour is what your browser decided.</p>
+<p>The API's policy: <code id="policy">CORSMiddleware(api, allow_origins=[this page's origin],
+{policy})</code></p>
 <p>A blocked response is unreadable to this page, so the reason comes through a side
 channel: the API records each decision of its <code>CORSMiddleware</code>
 (through <code>on_decision</code>) under the call's <code>?demo=</code> id, and this

@@ -10,6 +10,7 @@ import socket
 import subprocess
 import sys
 import threading
+import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -127,6 +128,7 @@ def test_the_front_server_hands_the_page_each_decision_of_a_call_with_reason_and
         connection.request("GET", "/api/items?demo=t-1", headers={"Origin": front})
         connection.getresponse().read()
         connection.close()
+        page = urllib.request.urlopen(front_url, timeout=10).read().decode()
         decisions = _get(front, "/decisions?demo=t-1")
         unknown = _get(front, "/decisions?demo=t-2")
     assert decisions == [
@@ -140,6 +142,7 @@ def test_the_front_server_hands_the_page_each_decision_of_a_call_with_reason_and
         {"request": "GET /api/items", "preflight": False, "allowed": True, "reason": "allowed", "fix": ""},
     ]
     assert unknown == []
+    assert "allow_methods=[&#x27;GET&#x27;, &#x27;POST&#x27;, &#x27;PUT&#x27;]" in page
 
 
 @pytest.mark.parametrize(
