@@ -29,8 +29,10 @@ typecheck: $(VENV)/.installed-test
 pytest: $(VENV)/.installed-test $(VENV)/.installed-docs $(VENV)/.installed-release $(VENV)/.installed-bench
 	$(BIN)/python -m pytest
 
-demo: $(VENV)/.installed-test
-	$(BIN)/python -m examples.demo
+# Ports: make demo DEMO_ARGS="--front-port 9000 --api-port 9001" (0 picks a free port).
+DEMO_ARGS ?=
+demo: $(VENV)/.installed-demo
+	$(BIN)/python -m examples.demo $(DEMO_ARGS)
 
 bench: $(VENV)/.installed-bench
 	@command -v valgrind >/dev/null && command -v wrk >/dev/null || \
