@@ -23,29 +23,16 @@ from typing import Any, NoReturn, TextIO
 from wsgiref.simple_server import WSGIServer, make_server
 from wsgiref.util import setup_testing_defaults
 
-from . import __version__, browser, reasons
+from . import __version__, browser
 from .config import build, options_from_env_file, options_from_ini
 from .decision import Decision, Header
 from .errors import ConfigError
 from .middleware import CORSMiddleware, Environ, StartResponse, WSGIApp
 from .origins import DEFAULT_PORTS, split_origin
+from .server_reason import CORE_FIXES, ServerReason, stated_reason
 from .tokens import has_control_characters, is_token
 
 EXIT_ALLOWED, EXIT_BLOCKED, EXIT_ERROR = 0, 1, 2
-
-#: What to do about each of the core's refusals.
-CORE_FIXES = {
-    reasons.ALLOWED: "",
-    reasons.NO_ORIGIN: "not a CORS request; nothing to grant",
-    reasons.ORIGIN_NOT_ALLOWED: "add the origin to allow_origins exactly as the browser sends it",
-    reasons.ORIGIN_MALFORMED: "browsers send scheme://host[:port] in lower case; check the Origin",
-    reasons.ORIGIN_CHECK_FAILED: "the origin callable raised; see the cors_wsgi log for the traceback",
-    reasons.METHOD_MALFORMED: "Access-Control-Request-Method must be a single method name",
-    reasons.METHOD_NOT_ALLOWED: "add the method to allow_methods (names are case-sensitive)",
-    reasons.HEADERS_MALFORMED: "Access-Control-Request-Headers must be a short comma-separated list of names",
-    reasons.HEADER_NOT_ALLOWED: "add the header to allow_headers, or stop sending it",
-    reasons.PRIVATE_NETWORK_NOT_ALLOWED: "set allow_private_network=True if this server is meant for it",
-}
 
 _MAX_BODY = 1 << 16
 _SHOWN_BODY = 200
@@ -177,17 +164,23 @@ def _policy_options(args: argparse.Namespace) -> dict[str, Any]:
     return options
 
 
-def _middleware(app: WSGIApp, args: argparse.Namespace, **extra: Any) -> CORSMiddleware:
-    """The middleware for the flags, over the options of ``--config`` when given."""
+def _config_options(args: argparse.Namespace) -> dict[str, Any]:
+    """The options of ``--config``, or none."""
+    if args.config is None:
+        return {}
+    if args.config.endswith((".ini", ".cfg")):
+        return options_from_ini(args.config, args.section)
+    return options_from_env_file(args.config, args.prefix)
+
+
+def _middleware(
+    app: WSGIApp, args: argparse.Namespace, **extra: Any
+) -> tuple[CORSMiddleware, dict[str, Any]]:
+    """The middleware for the flags over the options of ``--config``, and those options."""
     overrides = {**_policy_options(args), **extra}
     try:
-        if args.config is None:
-            return CORSMiddleware(app, **overrides)
-        if args.config.endswith((".ini", ".cfg")):
-            options = options_from_ini(args.config, args.section)
-        else:
-            options = options_from_env_file(args.config, args.prefix)
-        return build(CORSMiddleware, app, options, overrides, args.config)
+        options = _config_options(args)
+        return build(CORSMiddleware, app, options, overrides, args.config or "command line"), options
     except ConfigError as error:
         raise UsageError(f"configuration error: {escape(str(error))}") from None
 
@@ -214,13 +207,26 @@ def _exchange_json(exchange: browser.Exchange | None) -> dict[str, Any] | None:
     }
 
 
+def server_reason(outcome: browser.Outcome) -> ServerReason | None:
+    """The refusal the server states in the response the browser blocked, if it states one."""
+    if outcome.allowed:
+        return None
+    exchange = outcome.actual or outcome.preflight
+    if exchange is None:
+        return None
+    response = exchange.response
+    return stated_reason(response.status, response.headers, response.body)
+
+
 def outcome_json(outcome: browser.Outcome) -> dict[str, Any]:
     problem = outcome.problem
+    stated = server_reason(outcome)
     return {
         "verdict": "allowed" if outcome.allowed else "blocked",
         "code": outcome.code,
         "message": problem.message if problem else "",
         "fix": problem.fix if problem else "",
+        "server_reason": None if stated is None else {**stated._asdict(), "fix": stated.fix},
         "notes": list(outcome.notes),
         "preflight_reasons": list(outcome.preflight_reasons),
         "preflight": _exchange_json(outcome.preflight),
@@ -260,10 +266,20 @@ def _print_outcome(outcome: browser.Outcome, verbose: bool, out: TextIO) -> None
     for note in outcome.notes:
         print(f"note: {note}", file=out)
     problem = outcome.problem
+    stated = server_reason(outcome)
     if problem is None:
         print("allowed: a browser lets the script read the response", file=out)
-    else:
+    elif stated is None:
         print(f"blocked [{problem.code}]: {problem.message}; {problem.fix}", file=out)
+    else:
+        # The server knows the cause; the browser only sees its effect (often "status 403").
+        step = "request" if outcome.actual is not None else "preflight"
+        print(
+            f"blocked [{stated.reason}]: the server refused the {step} ({escape(stated.message)}, "
+            f"stated in its {stated.source}); fix: {stated.fix}",
+            file=out,
+        )
+        print(f"browser [{problem.code}]: {problem.message}", file=out)
 
 
 # -- check -------------------------------------------------------------------
@@ -338,11 +354,31 @@ def run_check(args: argparse.Namespace, out: TextIO) -> int:
 # -- explain -----------------------------------------------------------------
 
 
-def _application(environ: Environ, start_response: StartResponse) -> list[bytes]:
-    """Stands in for the user's app: answers 200 to anything the middleware lets through."""
-    body = b"the application's response\n"
-    start_response("200 OK", [("Content-Type", "text/plain"), ("Content-Length", str(len(body)))])
-    return [body]
+def stand_in_app(decisions: Sequence[Decision]) -> WSGIApp:
+    """Stands in for the user's app: answers 200, with every header the policy exposes.
+
+    The middleware reports its decision (``on_decision``) before it calls the
+    app, so the app can send the headers named in that decision's
+    Access-Control-Expose-Headers, as the real app presumably does.
+    """
+
+    def application(environ: Environ, start_response: StartResponse) -> list[bytes]:
+        body = b"the application's response\n"
+        exposed = (
+            browser.get_header(decisions[-1].headers, "Access-Control-Expose-Headers") if decisions else None
+        )
+        names = [name for name in (exposed or "").split(",") if name.strip() not in ("", "*")]
+        start_response(
+            "200 OK",
+            [
+                ("Content-Type", "text/plain"),
+                ("Content-Length", str(len(body))),
+                *((name.strip(), "(set by your app)") for name in names),
+            ],
+        )
+        return [body]
+
+    return application
 
 
 def middleware_transport(middleware: CORSMiddleware, path: str) -> browser.Transport:
@@ -383,20 +419,26 @@ def _decision_json(decision: Decision) -> dict[str, Any]:
     }
 
 
+def _policy_line(middleware: CORSMiddleware, options: dict[str, Any]) -> str:
+    """The top-level policy, and the resource rules that refine it when there are any."""
+    resources = options.get("resources")
+    return f"{middleware.policy!r}" + ("" if resources is None else f", resources={resources!r}")
+
+
 def run_explain(args: argparse.Namespace, out: TextIO) -> int:
     decisions: list[Decision] = []
-    middleware = _middleware(_application, args, on_decision=decisions.append)
+    middleware, options = _middleware(stand_in_app(decisions), args, on_decision=decisions.append)
     request = _request(args)
     outcome = browser.run(request, middleware_transport(middleware, args.path))
     passed_through = not decisions
     if args.json:
         result = outcome_json(outcome)
-        result["policy"] = repr(middleware.policy)
+        result["policy"] = _policy_line(middleware, options)
         result["passed_through"] = passed_through
         result["decisions"] = [_decision_json(d) for d in decisions]
         print(json.dumps(result, indent=2), file=out)
         return EXIT_ALLOWED if outcome.allowed else EXIT_BLOCKED
-    print(f"policy: {middleware.policy!r}", file=out)
+    print(f"policy: {_policy_line(middleware, options)}", file=out)
     print(f"request: {escape(request.method)} {escape(args.path)} from {request.origin}", file=out)
     if passed_through:
         print("core: no rule covers this path; the middleware passes it through untouched", file=out)
@@ -439,9 +481,9 @@ def load_app(spec: str) -> WSGIApp:
 
 
 def run_serve(args: argparse.Namespace, out: TextIO) -> int:
-    middleware = _middleware(load_app(args.app), args, debug=args.debug)
+    middleware, options = _middleware(load_app(args.app), args, debug=args.debug)
     with make_server(args.host, args.port, middleware, server_class=_ThreadingServer) as server:
-        print(f"serving {escape(args.app)} with {middleware.policy!r}", file=out)
+        print(f"serving {escape(args.app)} with {_policy_line(middleware, options)}", file=out)
         url = f"http://{args.host}:{server.server_port}/"
         print(f"{url}  (development server, not for production; Ctrl-C stops it)", file=out)
         out.flush()
