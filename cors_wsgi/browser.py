@@ -39,6 +39,7 @@ HEADER_NOT_LISTED = "header-not-listed"
 HEADER_WILDCARD_CREDENTIALS = "header-wildcard-credentials"
 AUTHORIZATION_WILDCARD = "authorization-wildcard"
 ACAPN_MISSING = "acapn-missing"
+RESPONSE_INVALID = "response-invalid"
 
 CODES = (
     ALLOWED,
@@ -58,6 +59,7 @@ CODES = (
     HEADER_WILDCARD_CREDENTIALS,
     AUTHORIZATION_WILDCARD,
     ACAPN_MISSING,
+    RESPONSE_INVALID,
 )
 
 #: Fetch: CORS-unsafe request-header byte (controls other than HT, DEL, and these).
@@ -143,8 +145,13 @@ class Request(NamedTuple):
 class Response(NamedTuple):
     status: int
     headers: tuple[Header, ...]
+    """As the browser parsed them: values normalized, odd lines skipped."""
     body: bytes = b""
     """The start of the body, shown to the user; no check looks at it."""
+    invalid: str = ""
+    """Why the browser cannot read these bytes as a response (a network error); empty if it can."""
+    interim: tuple[int, ...] = ()
+    """The statuses of the 1xx responses the browser skipped before this one."""
 
 
 class Exchange(NamedTuple):
@@ -354,6 +361,16 @@ def _token_list(value: str | None) -> list[str] | None:
     return items if all(is_token(item) for item in items) else None
 
 
+def _invalid(response: Response) -> Problem | None:
+    if not response.invalid:
+        return None
+    return Problem(
+        RESPONSE_INVALID,
+        f"the browser cannot read the response ({response.invalid}), a network error for script",
+        "send a well-formed HTTP/1.1 response",
+    )
+
+
 def cors_check(request: Request, response: Response) -> Problem | None:
     """Fetch "CORS check": Access-Control-Allow-Origin, and -Allow-Credentials when credentialed.
 
@@ -421,6 +438,9 @@ def preflight_check(request: Request, response: Response) -> Problem | None:
     and never for Authorization (a "CORS non-wildcard request-header name").
     Private Network Access adds Access-Control-Allow-Private-Network: true.
     """
+    invalid = _invalid(response)
+    if invalid is not None:
+        return invalid._replace(message=f"preflight: {invalid.message}")
     status = response.status
     if 300 <= status < 400:
         return Problem(
@@ -561,7 +581,7 @@ def run(request: Request, transport: Transport) -> Outcome:
     headers = tuple(actual_request_headers(request))
     actual = Exchange(request.method, headers, transport(request.method, headers))
     status = actual.response.status
-    problem = cors_check(request, actual.response)
+    problem = _invalid(actual.response) or cors_check(request, actual.response)
     if problem is not None and status >= 400:
         notes.append(
             f"the response status was {status}: servers often leave CORS headers off error responses, "

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import http.client
 import importlib
 import ipaddress
 import json
@@ -23,7 +22,7 @@ from typing import Any, NoReturn, TextIO
 from wsgiref.simple_server import WSGIServer, make_server
 from wsgiref.util import setup_testing_defaults
 
-from . import __version__, browser
+from . import __version__, browser, http1
 from .config import build, options_from_env_file, options_from_ini
 from .decision import Decision, Header
 from .errors import ConfigError
@@ -34,7 +33,6 @@ from .tokens import has_control_characters, is_token
 
 EXIT_ALLOWED, EXIT_BLOCKED, EXIT_ERROR = 0, 1, 2
 
-_MAX_BODY = 1 << 16
 _SHOWN_BODY = 200
 
 
@@ -236,7 +234,11 @@ def outcome_json(outcome: browser.Outcome) -> dict[str, Any]:
 
 
 def _print_exchange(label: str, exchange: browser.Exchange, verbose: bool, out: TextIO) -> None:
-    print(f"{label}: {escape(exchange.method)} -> {exchange.response.status}", file=out)
+    response = exchange.response
+    answer = "an invalid response" if response.invalid else str(response.status)
+    if response.interim:
+        answer += " (after interim " + ", ".join(map(str, response.interim)) + ", skipped)"
+    print(f"{label}: {escape(exchange.method)} -> {answer}", file=out)
     if verbose:
         for name, value in exchange.headers:
             print(f"  > {escape(name)}: {escape(value)}", file=out)
@@ -301,28 +303,24 @@ def _url_origin(url: str) -> tuple[urllib.parse.SplitResult, str]:
     return parts, f"{parts.scheme}://{host}"
 
 
-def http_transport(parts: urllib.parse.SplitResult, timeout: float) -> browser.Transport:
-    """Send each request on a fresh connection, never following redirects."""
+def http_transport(parts: urllib.parse.SplitResult, deadline: http1.Deadline) -> browser.Transport:
+    """Send each request on a fresh connection, never following redirects, all by one deadline."""
     target = urllib.parse.urlunsplit(("", "", parts.path or "/", parts.query, ""))
+    tls = parts.scheme == "https"
+    hostname = parts.hostname or ""
+    port = parts.port or int(DEFAULT_PORTS[parts.scheme])
+    host = parts.netloc.rpartition("@")[2]
 
     def send(method: str, headers: Sequence[Header]) -> browser.Response:
-        connection_type = (
-            http.client.HTTPSConnection if parts.scheme == "https" else http.client.HTTPConnection
+        extra = [("Content-Length", "0")] if method not in ("GET", "HEAD", "OPTIONS") else []
+        head = http1.request_head(
+            method, target, host, [("User-Agent", f"cors-wsgi-check/{__version__}"), *headers, *extra]
         )
-        connection = connection_type(parts.hostname or "", parts.port, timeout=timeout)
         try:
-            connection.putrequest(method, target, skip_accept_encoding=True)
-            connection.putheader("User-Agent", f"cors-wsgi-check/{__version__}")
-            for name, value in headers:
-                connection.putheader(name, value)
-            if method not in ("GET", "HEAD", "OPTIONS"):
-                connection.putheader("Content-Length", "0")
-            connection.endheaders()
-            response = connection.getresponse()
-            body = response.read(_MAX_BODY)
-            return browser.Response(response.status, tuple(response.getheaders()), body)
-        finally:
-            connection.close()
+            raw = http1.exchange(hostname, port, tls, head, method, deadline)
+        except http1.InvalidResponse as error:
+            return browser.Response(0, (), invalid=str(error))
+        return browser.Response(raw.status, raw.headers, raw.body, interim=raw.interim)
 
     return send
 
@@ -340,8 +338,8 @@ def run_check(args: argparse.Namespace, out: TextIO) -> int:
             print(f"allowed: {message}", file=out)
         return EXIT_ALLOWED
     try:
-        outcome = browser.run(request, http_transport(parts, args.timeout))
-    except (OSError, http.client.HTTPException) as error:
+        outcome = browser.run(request, http_transport(parts, http1.Deadline(args.timeout)))
+    except OSError as error:
         raise UsageError(f"network error: {escape(str(error)) or type(error).__name__}") from None
     if args.json:
         print(json.dumps(outcome_json(outcome), indent=2), file=out)
@@ -511,7 +509,12 @@ def build_parser() -> argparse.ArgumentParser:
     check = commands.add_parser("check", help="what a browser decides about a live URL")
     check.add_argument("url")
     _add_request_arguments(check)
-    check.add_argument("--timeout", type=float, default=10.0, help="seconds per request (default 10)")
+    check.add_argument(
+        "--timeout",
+        type=float,
+        default=10.0,
+        help="seconds for the whole exchange, redirects included (default 10)",
+    )
     check.set_defaults(run=run_check)
 
     explain = commands.add_parser("explain", help="the same decision offline, for a policy")

@@ -1,0 +1,44 @@
+"""Chromium and ``check`` judge the same raw bytes: 1xx responses, odd header lines, white space.
+
+A raw-socket server sends each case of tests/cli/raw_cases.py byte for byte,
+to Chromium's ``fetch()`` from a page on another origin and to ``cors-wsgi
+check``; both must reach the verdict recorded there.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+
+import pytest
+from playwright.sync_api import Page
+
+from cors_wsgi import cli
+from tests.browser.conftest import Script
+from tests.cli.raw_cases import CASES, answer_for
+from tests.cli.raw_server import RawServer
+
+
+@pytest.fixture(scope="module")
+def raw(front_port: int) -> Iterator[RawServer]:
+    with RawServer(answer_for(f"http://localhost:{front_port}")).running() as server:
+        yield server
+
+
+@pytest.mark.parametrize("name", CASES)
+def test_chromium_and_check_agree_on_raw_bytes(
+    name: str, page: Page, front_port: int, raw: RawServer, capsys: pytest.CaptureFixture[str]
+) -> None:
+    case = CASES[name]
+    origin = f"http://localhost:{front_port}"
+    url = raw.url("/" + name, host="localhost")
+    init = {"method": case.method, **({"credentials": "include"} if case.credentials else {})}
+
+    chromium = Script(page, origin).fetch(url, **init)
+    argv = ["check", url, "--origin", origin, "--method", case.method, "--json"]
+    capsys.readouterr()
+    cli.main(argv + (["--credentials"] if case.credentials else []))
+    check = json.loads(capsys.readouterr().out)["verdict"]
+
+    assert ("allowed" if chromium["ok"] else "blocked") == case.verdict, chromium
+    assert check == case.verdict
