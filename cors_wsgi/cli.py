@@ -11,23 +11,21 @@ from __future__ import annotations
 import argparse
 import contextlib
 import importlib
-import ipaddress
 import json
 import os
 import sys
-import urllib.parse
 from collections.abc import Iterable, Sequence
 from socketserver import ThreadingMixIn
 from typing import Any, NoReturn, TextIO
 from wsgiref.simple_server import WSGIServer, make_server
 from wsgiref.util import setup_testing_defaults
 
-from . import __version__, browser, http1
+from . import __version__, browser, http1, urls
 from .config import build, options_from_env_file, options_from_ini
 from .decision import Decision, Header
 from .errors import ConfigError
 from .middleware import CORSMiddleware, Environ, StartResponse, WSGIApp
-from .origins import DEFAULT_PORTS, split_origin
+from .origins import split_origin
 from .server_reason import CORE_FIXES, ServerReason, stated_reason
 from .tokens import has_control_characters, is_token
 
@@ -196,6 +194,8 @@ def _exchange_json(exchange: browser.Exchange | None) -> dict[str, Any] | None:
     if exchange is None:
         return None
     return {
+        "url": None if exchange.url is None else str(exchange.url),
+        "preflight": exchange.preflight,
         "method": exchange.method,
         "headers": [list(h) for h in exchange.headers],
         "response": {
@@ -219,8 +219,9 @@ def server_reason(outcome: browser.Outcome) -> ServerReason | None:
 def outcome_json(outcome: browser.Outcome) -> dict[str, Any]:
     problem = outcome.problem
     stated = server_reason(outcome)
+    verdict = "allowed" if outcome.allowed else "blocked"
     return {
-        "verdict": "allowed" if outcome.allowed else "blocked",
+        "verdict": verdict if outcome.completed else "preflight-passed",
         "code": outcome.code,
         "message": problem.message if problem else "",
         "fix": problem.fix if problem else "",
@@ -230,15 +231,18 @@ def outcome_json(outcome: browser.Outcome) -> dict[str, Any]:
         "preflight": _exchange_json(outcome.preflight),
         "request": _exchange_json(outcome.actual),
         "readable_headers": list(outcome.readable_headers),
+        "exchanges": [_exchange_json(exchange) for exchange in outcome.exchanges],
     }
 
 
-def _print_exchange(label: str, exchange: browser.Exchange, verbose: bool, out: TextIO) -> None:
+def _print_exchange(exchange: browser.Exchange, first: browser.Exchange, verbose: bool, out: TextIO) -> None:
     response = exchange.response
     answer = "an invalid response" if response.invalid else str(response.status)
     if response.interim:
         answer += " (after interim " + ", ".join(map(str, response.interim)) + ", skipped)"
-    print(f"{label}: {escape(exchange.method)} -> {answer}", file=out)
+    label = "preflight" if exchange.preflight else "request"
+    where = "" if exchange.url == first.url else f" {escape(str(exchange.url))}"
+    print(f"{label}: {escape(exchange.method)}{where} -> {answer}", file=out)
     if verbose:
         for name, value in exchange.headers:
             print(f"  > {escape(name)}: {escape(value)}", file=out)
@@ -257,19 +261,23 @@ def _print_outcome(outcome: browser.Outcome, verbose: bool, out: TextIO) -> None
             print(f"  - {reason}", file=out)
     else:
         print("preflight: not needed (safelisted method and headers)", file=out)
-    for label, exchange in (("preflight", outcome.preflight), ("request", outcome.actual)):
-        if exchange is not None:
-            _print_exchange(label, exchange, verbose, out)
-    if outcome.preflight is not None and outcome.actual is None:
+    for exchange in outcome.exchanges:
+        _print_exchange(exchange, outcome.exchanges[0], verbose, out)
+    if not outcome.completed:
+        print("request: not sent (--preflight-only)", file=out)
+    elif outcome.preflight is not None and outcome.actual is None:
         print("request: not sent (a browser stops at a failed preflight)", file=out)
-    if outcome.allowed:
+    if outcome.allowed and outcome.completed:
         readable = ", ".join(outcome.readable_headers) or "none"
         print(f"script can read these response headers: {readable}", file=out)
     for note in outcome.notes:
         print(f"note: {note}", file=out)
     problem = outcome.problem
     stated = server_reason(outcome)
-    if problem is None:
+    if not outcome.completed:
+        passed = "passed" if outcome.preflight is not None else "is not needed"
+        print(f"preflight {passed}: a browser would send the request; its response was not checked", file=out)
+    elif problem is None:
         print("allowed: a browser lets the script read the response", file=out)
     elif stated is None:
         print(f"blocked [{problem.code}]: {problem.message}; {problem.fix}", file=out)
@@ -287,37 +295,31 @@ def _print_outcome(outcome: browser.Outcome, verbose: bool, out: TextIO) -> None
 # -- check -------------------------------------------------------------------
 
 
-def _url_origin(url: str) -> tuple[urllib.parse.SplitResult, str]:
+def _parse_url(text: str) -> urls.URL:
+    if has_control_characters(text):
+        raise UsageError(f"bad URL {escape(text)!r}: it contains a control character")
     try:
-        parts = urllib.parse.urlsplit(url)
-        port = parts.port
-    except ValueError as error:
-        raise UsageError(f"bad URL {escape(url)!r}: {error}") from None
-    if parts.scheme not in ("http", "https") or not parts.hostname or has_control_characters(url):
-        raise UsageError(f"bad URL {escape(url)!r}: give an absolute http:// or https:// URL")
-    host = parts.hostname
-    if ":" in host:
-        host = f"[{ipaddress.IPv6Address(host).compressed}]"
-    if port is not None and str(port) != DEFAULT_PORTS[parts.scheme]:
-        host += f":{port}"
-    return parts, f"{parts.scheme}://{host}"
+        return urls.parse(text)
+    except urls.URLError as error:
+        raise UsageError(f"bad URL {escape(text)!r}: {escape(str(error))}") from None
 
 
-def http_transport(parts: urllib.parse.SplitResult, deadline: http1.Deadline) -> browser.Transport:
-    """Send each request on a fresh connection, never following redirects, all by one deadline."""
-    target = urllib.parse.urlunsplit(("", "", parts.path or "/", parts.query, ""))
-    tls = parts.scheme == "https"
-    hostname = parts.hostname or ""
-    port = parts.port or int(DEFAULT_PORTS[parts.scheme])
-    host = parts.netloc.rpartition("@")[2]
+def http_transport(deadline: http1.Deadline) -> browser.Transport:
+    """Send each request on a fresh connection, all of them by one deadline."""
 
-    def send(method: str, headers: Sequence[Header]) -> browser.Response:
+    def send(url: urls.URL | None, method: str, headers: Sequence[Header]) -> browser.Response:
+        assert url is not None, "check always sends to a URL"
         extra = [("Content-Length", "0")] if method not in ("GET", "HEAD", "OPTIONS") else []
         head = http1.request_head(
-            method, target, host, [("User-Agent", f"cors-wsgi-check/{__version__}"), *headers, *extra]
+            method,
+            url.target,
+            url.authority,
+            [("User-Agent", f"cors-wsgi-check/{__version__}"), *headers, *extra],
         )
         try:
-            raw = http1.exchange(hostname, port, tls, head, method, deadline)
+            raw = http1.exchange(
+                url.connect_host, url.connect_port, url.scheme == "https", head, method, deadline
+            )
         except http1.InvalidResponse as error:
             return browser.Response(0, (), invalid=str(error))
         return browser.Response(raw.status, raw.headers, raw.body, interim=raw.interim)
@@ -325,10 +327,14 @@ def http_transport(parts: urllib.parse.SplitResult, deadline: http1.Deadline) ->
     return send
 
 
+#: RFC 9110 "safe methods": sending them changes nothing on the server.
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
+
+
 def run_check(args: argparse.Namespace, out: TextIO) -> int:
-    parts, url_origin = _url_origin(args.url)
+    url = _parse_url(args.url)
     request = _request(args)
-    if url_origin == request.origin:
+    if url.origin == request.origin:
         message = "same-origin: the page and the URL share an origin, so CORS does not apply"
         if args.json:
             print(
@@ -337,14 +343,20 @@ def run_check(args: argparse.Namespace, out: TextIO) -> int:
         else:
             print(f"allowed: {message}", file=out)
         return EXIT_ALLOWED
+    if request.method not in SAFE_METHODS and not args.preflight_only:
+        print(
+            f"cors-wsgi check: warning: this sends a real {escape(request.method)} request to "
+            f"{escape(str(url))} (after its preflight passes); --preflight-only sends only the preflight",
+            file=sys.stderr,
+        )
     try:
-        outcome = browser.run(request, http_transport(parts, http1.Deadline(args.timeout)))
+        outcome = browser.run(request, http_transport(http1.Deadline(args.timeout)), url, args.preflight_only)
     except OSError as error:
         raise UsageError(f"network error: {escape(str(error)) or type(error).__name__}") from None
     if args.json:
         print(json.dumps(outcome_json(outcome), indent=2), file=out)
     else:
-        print(f"check: {escape(request.method)} {escape(args.url)} from {request.origin}", file=out)
+        print(f"check: {escape(request.method)} {escape(str(url))} from {request.origin}", file=out)
         _print_outcome(outcome, args.verbose, out)
     return EXIT_ALLOWED if outcome.allowed else EXIT_BLOCKED
 
@@ -382,7 +394,7 @@ def stand_in_app(decisions: Sequence[Decision]) -> WSGIApp:
 def middleware_transport(middleware: CORSMiddleware, path: str) -> browser.Transport:
     """Call the middleware in-process, as a server would for each request."""
 
-    def send(method: str, headers: Sequence[Header]) -> browser.Response:
+    def send(url: object, method: str, headers: Sequence[Header]) -> browser.Response:
         environ: Environ = {"REQUEST_METHOD": method, "PATH_INFO": path}
         setup_testing_defaults(environ)
         for name, value in headers:
@@ -509,6 +521,11 @@ def build_parser() -> argparse.ArgumentParser:
     check = commands.add_parser("check", help="what a browser decides about a live URL")
     check.add_argument("url")
     _add_request_arguments(check)
+    check.add_argument(
+        "--preflight-only",
+        action="store_true",
+        help="send only the preflight (when one is needed), never the request itself",
+    )
     check.add_argument(
         "--timeout",
         type=float,

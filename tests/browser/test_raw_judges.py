@@ -17,6 +17,7 @@ from cors_wsgi import cli
 from tests.browser.conftest import Script
 from tests.cli.raw_cases import CASES, answer_for
 from tests.cli.raw_server import RawServer
+from tests.cli.redirect_cases import REDIRECT_CASES, redirect_answer_for
 
 
 @pytest.fixture(scope="module")
@@ -38,6 +39,29 @@ def test_chromium_and_check_agree_on_raw_bytes(
     argv = ["check", url, "--origin", origin, "--method", case.method, "--json"]
     capsys.readouterr()
     cli.main(argv + (["--credentials"] if case.credentials else []))
+    check = json.loads(capsys.readouterr().out)["verdict"]
+
+    assert ("allowed" if chromium["ok"] else "blocked") == case.verdict, chromium
+    assert check == case.verdict
+
+
+@pytest.fixture(scope="module")
+def redirecting(front_port: int) -> Iterator[RawServer]:
+    with RawServer(redirect_answer_for(f"http://localhost:{front_port}")).running() as server:
+        yield server
+
+
+@pytest.mark.parametrize("name", REDIRECT_CASES)
+def test_chromium_and_check_agree_on_redirects(
+    name: str, page: Page, front_port: int, redirecting: RawServer, capsys: pytest.CaptureFixture[str]
+) -> None:
+    case = REDIRECT_CASES[name]
+    origin = f"http://localhost:{front_port}"
+    url = redirecting.url(f"/{name}/0", host="localhost")
+
+    chromium = Script(page, origin).fetch(url)
+    capsys.readouterr()
+    cli.main(["check", url, "--origin", origin, "--json"])
     check = json.loads(capsys.readouterr().out)["verdict"]
 
     assert ("allowed" if chromium["ok"] else "blocked") == case.verdict, chromium
