@@ -362,6 +362,7 @@ def parse(text: str, base: URL | None = None) -> URL:
     scheme, rest = found
     if scheme not in SPECIAL_PORTS:
         raise URLError(f"the scheme {scheme!r} is not http or https")
-    if base is not None and base.scheme == scheme and rest[:1] not in ("/", "\\"):
+    if base is not None and base.scheme == scheme and rest[:2] != "//":
+        # "special relative or authority state": only two forward slashes start an authority.
         return _relative(rest, base)
     return _authority(scheme, rest.lstrip("/\\"))
