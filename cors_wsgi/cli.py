@@ -12,6 +12,7 @@ import argparse
 import contextlib
 import importlib
 import json
+import logging
 import os
 import sys
 from collections.abc import Iterable, Sequence
@@ -24,6 +25,7 @@ from . import __version__, browser, http1, urls
 from .config import build, options_from_env_file, options_from_ini
 from .decision import Decision, Header
 from .errors import ConfigError
+from .logs import logger
 from .middleware import CORSMiddleware, Environ, StartResponse, WSGIApp
 from .origins import split_origin
 from .server_reason import CORE_FIXES, ServerReason, stated_reason
@@ -490,8 +492,24 @@ def load_app(spec: str) -> WSGIApp:
     return app
 
 
+def log_refusals_by_default(stream: TextIO) -> None:
+    """Refusals (INFO on the ``cors_wsgi`` logger) to ``stream``, unless the app configured logging.
+
+    A development server is where one asks "why is it blocked?"; the log has
+    the answer, and without a handler nobody would see it.
+    """
+    if logging.getLogger().handlers or logger.handlers or logger.level != logging.NOTSET:
+        return
+    handler = logging.StreamHandler(stream)
+    handler.setFormatter(logging.Formatter("%(asctime)s %(name)s %(levelname)s %(message)s"))
+    logger.addHandler(handler)
+    logger.setLevel(logging.INFO)
+
+
 def run_serve(args: argparse.Namespace, out: TextIO) -> int:
-    middleware, options = _middleware(load_app(args.app), args, debug=args.debug)
+    app = load_app(args.app)
+    log_refusals_by_default(sys.stderr)
+    middleware, options = _middleware(app, args, debug=args.debug)
     with make_server(args.host, args.port, middleware, server_class=_ThreadingServer) as server:
         print(f"serving {escape(args.app)} with {_policy_line(middleware, options)}", file=out)
         url = f"http://{args.host}:{server.server_port}/"
@@ -505,6 +523,11 @@ def run_serve(args: argparse.Namespace, out: TextIO) -> int:
 # -- main --------------------------------------------------------------------
 
 
+def plain_text(text: str) -> str:
+    """reStructuredText markup of a docstring (````literal````) as a terminal shows it: plain."""
+    return text.replace("``", "")
+
+
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> NoReturn:
         self.print_usage(sys.stderr)
@@ -513,7 +536,9 @@ class _Parser(argparse.ArgumentParser):
 
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
-        prog="cors-wsgi", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+        prog="cors-wsgi",
+        description=plain_text(__doc__ or ""),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--version", action="version", version=f"cors-wsgi {__version__}")
     commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
