@@ -396,7 +396,7 @@ def stand_in_app(decisions: Sequence[Decision]) -> WSGIApp:
 def middleware_transport(middleware: CORSMiddleware, path: str) -> browser.Transport:
     """Call the middleware in-process, as a server would for each request."""
 
-    def send(url: object, method: str, headers: Sequence[Header]) -> browser.Response:
+    def send(url: urls.URL | None, method: str, headers: Sequence[Header]) -> browser.Response:
         environ: Environ = {"REQUEST_METHOD": method, "PATH_INFO": path}
         setup_testing_defaults(environ)
         for name, value in headers:

@@ -8,13 +8,15 @@ check``; both must reach the verdict recorded there.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from typing import Any
 
 import pytest
 from playwright.sync_api import Page
 
-from cors_wsgi import cli
+from cors_wsgi import CORSMiddleware, cli
 from tests.browser.conftest import Script
+from tests.browser.servers import serve
 from tests.cli.raw_cases import CASES, answer_for
 from tests.cli.raw_server import RawServer
 from tests.cli.redirect_cases import REDIRECT_CASES, redirect_answer_for
@@ -66,3 +68,29 @@ def test_chromium_and_check_agree_on_redirects(
 
     assert ("allowed" if chromium["ok"] else "blocked") == case.verdict, chromium
     assert check == case.verdict
+
+
+def plain_app(environ: dict[str, Any], start_response: Callable[..., Any]) -> list[bytes]:
+    start_response("200 OK", [("Content-Type", "text/plain")])
+    return [b"ok"]
+
+
+@pytest.mark.parametrize("debug", [False, True])
+def test_a_cors_wsgi_refusal_blocks_in_chromium_and_check_names_the_servers_reason(
+    debug: bool, page: Page, front_port: int, capsys: pytest.CaptureFixture[str]
+) -> None:
+    origin = f"http://localhost:{front_port}"
+    middleware = CORSMiddleware(plain_app, allow_origins=[origin], allow_methods=["PUT"], debug=debug)
+
+    with serve(middleware) as port:
+        url = f"http://localhost:{port}/items"
+        chromium = Script(page, origin).fetch(url, method="PUT", headers={"X-Secret": "1"})
+        capsys.readouterr()
+        status = cli.main(["check", url, "--origin", origin, "--method", "PUT", "--header", "X-Secret: 1"])
+    out = capsys.readouterr().out
+
+    assert not chromium["ok"], chromium
+    assert status == 1
+    verdict = [line for line in out.splitlines() if line.startswith(("blocked", "browser"))]
+    assert verdict[0].startswith("blocked [header-not-allowed]: the server refused the preflight")
+    assert verdict[1].startswith("browser [preflight-status]: ")
