@@ -384,6 +384,12 @@ def _invalid(response: Response) -> Problem | None:
     )
 
 
+_NULL_ORIGIN_FIX = (
+    "request the final URL directly, so that no cross-origin redirect turns the Origin into 'null' "
+    "(granting 'null' would let any sandboxed page or data: URL read the response)"
+)
+
+
 def cors_check(request: Request, response: Response) -> Problem | None:
     """Fetch "CORS check": Access-Control-Allow-Origin, and -Allow-Credentials when credentialed.
 
@@ -397,7 +403,9 @@ def cors_check(request: Request, response: Response) -> Problem | None:
         return Problem(
             ACAO_MISSING,
             "the response has no Access-Control-Allow-Origin header",
-            f"send 'Access-Control-Allow-Origin: {request.origin}' for this origin (on every status, "
+            _NULL_ORIGIN_FIX
+            if request.origin == "null"
+            else f"send 'Access-Control-Allow-Origin: {request.origin}' for this origin (on every status, "
             "errors included)",
         )
     if count > 1:
@@ -425,7 +433,9 @@ def cors_check(request: Request, response: Response) -> Problem | None:
             ACAO_MISMATCH,
             f"Access-Control-Allow-Origin is {loggable(allow_origin)}, not the request's origin "
             f"{loggable(request.origin)}{hint}",
-            f"send exactly {loggable(request.origin)} for this origin, or allow it in the server's policy",
+            _NULL_ORIGIN_FIX
+            if request.origin == "null"
+            else f"send exactly {loggable(request.origin)} for this origin, or allow it in the server policy",
         )
     if not request.credentials:
         return None

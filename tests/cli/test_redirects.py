@@ -144,3 +144,14 @@ def test_a_redirect_to_a_server_that_does_not_answer_is_a_network_error_not_allo
     assert result.status == 2
     assert "network error" in result.err
     assert "allowed" not in result.out
+
+
+def test_after_a_cross_origin_hop_the_fix_is_never_to_grant_null(redirecting: RawServer, cli: Cli) -> None:
+    result = cli("check", redirecting.url("/cross-origin-hop-then-the-page-origin/0"), "--origin", ORIGIN)
+
+    verdict = result.out.splitlines()[-1]
+    assert verdict.startswith(
+        "blocked [acao-mismatch]: Access-Control-Allow-Origin is 'https://app.example.com', "
+    )
+    assert "request the final URL directly" in verdict
+    assert "send exactly" not in verdict
