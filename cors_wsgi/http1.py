@@ -29,9 +29,10 @@ from __future__ import annotations
 import re
 import socket
 import ssl
+import threading
 import time
 from collections.abc import Sequence
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from .tokens import is_token
 
@@ -75,8 +76,11 @@ class Deadline:
     def remaining(self) -> float:
         left = self.at - time.monotonic()
         if left <= 0:
-            raise ExchangeTimeout(f"no complete answer within {self.seconds:g} s (--timeout)")
+            raise self.expired()
         return left
+
+    def expired(self) -> ExchangeTimeout:
+        return ExchangeTimeout(f"no complete answer within {self.seconds:g} s (--timeout)")
 
 
 def _status(line: str) -> int:
@@ -210,6 +214,44 @@ def read_response(reader: _Reader, method: str) -> RawResponse:
         return RawResponse(status, headers, b"" if no_body else reader.body(headers), tuple(interim))
 
 
+def _resolve(host: str, port: int, deadline: Deadline) -> list[tuple[Any, ...]]:
+    """``getaddrinfo`` in a thread: the resolver has no timeout of its own, the deadline does."""
+    found: list[list[tuple[Any, ...]] | OSError] = []
+
+    def lookup() -> None:
+        try:
+            found.append(socket.getaddrinfo(host, port, type=socket.SOCK_STREAM))
+        except OSError as error:
+            found.append(error)
+
+    thread = threading.Thread(target=lookup, daemon=True)
+    thread.start()
+    thread.join(deadline.remaining())
+    if not found:
+        raise deadline.expired()
+    if isinstance(found[0], OSError):
+        raise found[0]
+    return found[0]
+
+
+def _connect(host: str, port: int, deadline: Deadline) -> socket.socket:
+    """A connection to the first address of ``host`` that accepts one, by the deadline."""
+    error: OSError = OSError(f"{host} has no address")
+    for family, kind, proto, _, address in _resolve(host, port, deadline):
+        sock = socket.socket(family, kind, proto)
+        try:
+            sock.settimeout(deadline.remaining())
+            sock.connect(address)
+            return sock
+        except TimeoutError:
+            sock.close()
+            raise
+        except OSError as refused:
+            sock.close()
+            error = refused
+    raise error
+
+
 def exchange(
     host: str,
     port: int,
@@ -218,22 +260,26 @@ def exchange(
     method: str,
     deadline: Deadline,
 ) -> RawResponse:
-    """Connect, send ``request_head`` (the request line and headers, no body) and read the answer."""
-    sock = socket.create_connection((host, port), timeout=deadline.remaining())
+    """Connect, send ``request_head`` (the request line and headers, no body) and read the answer.
+
+    Name resolution, connecting, the TLS handshake, sending and reading all
+    count against ``deadline``.
+    """
     try:
-        if tls:
-            context = ssl.create_default_context()
+        sock = _connect(host, port, deadline)
+        try:
+            if tls:
+                sock.settimeout(deadline.remaining())
+                sock = ssl.create_default_context().wrap_socket(sock, server_hostname=host)
             sock.settimeout(deadline.remaining())
-            sock = context.wrap_socket(sock, server_hostname=host)
-        sock.settimeout(deadline.remaining())
-        sock.sendall(request_head)
-        return read_response(_Reader(sock, deadline), method)
-    except TimeoutError as error:
-        if isinstance(error, ExchangeTimeout):
-            raise
-        raise ExchangeTimeout(f"no complete answer within {deadline.seconds:g} s (--timeout)") from None
-    finally:
-        sock.close()
+            sock.sendall(request_head)
+            return read_response(_Reader(sock, deadline), method)
+        finally:
+            sock.close()
+    except ExchangeTimeout:
+        raise
+    except TimeoutError:
+        raise deadline.expired() from None
 
 
 def request_head(method: str, target: str, host: str, headers: Sequence[Header]) -> bytes:

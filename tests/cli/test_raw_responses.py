@@ -7,6 +7,7 @@ re-measured by tests/browser/test_raw_judges.py wherever Chromium is installed).
 from __future__ import annotations
 
 import json
+import socket
 from collections.abc import Callable, Iterator
 
 import pytest
@@ -100,3 +101,12 @@ def test_the_trickled_response_is_allowed_given_the_time(cli: Cli) -> None:
         result = cli("check", server.url("/"), "--origin", ORIGIN, "--timeout", "120")
 
     assert result.status == 0, result.out + result.err
+
+
+def test_a_server_that_accepts_and_never_answers_is_a_timeout(cli: Cli) -> None:
+    with socket.create_server(("127.0.0.1", 0)) as silent:
+        port = silent.getsockname()[1]
+        result = cli("check", f"http://127.0.0.1:{port}/", "--origin", ORIGIN, "--timeout", "0.2")
+
+    assert result.status == 2
+    assert "network error: no complete answer within 0.2 s (--timeout)" in result.err
