@@ -310,7 +310,8 @@ def http_transport(deadline: http1.Deadline) -> browser.Transport:
     """Send each request on a fresh connection, all of them by one deadline."""
 
     def send(url: urls.URL | None, method: str, headers: Sequence[Header]) -> browser.Response:
-        assert url is not None, "check always sends to a URL"
+        if url is None:
+            raise TypeError("http_transport sends to a URL; explain's transport is the one without")
         extra = [("Content-Length", "0")] if method not in ("GET", "HEAD", "OPTIONS") else []
         head = http1.request_head(
             method,
