@@ -338,13 +338,13 @@ def run_check(args: argparse.Namespace, out: TextIO) -> int:
     url = _parse_url(args.url)
     request = _request(args)
     if url.origin == request.origin:
-        message = "same-origin: the page and the URL share an origin, so CORS does not apply"
+        message = "the page and the URL share an origin, so CORS does not apply; nothing was sent"
         if args.json:
             print(
                 json.dumps({"verdict": "allowed", "code": browser.SAME_ORIGIN, "message": message}), file=out
             )
         else:
-            print(f"allowed: {message}", file=out)
+            print(f"same-origin: {message}", file=out)
         return EXIT_ALLOWED
     if request.method not in SAFE_METHODS and not args.preflight_only:
         print(
