@@ -15,6 +15,7 @@ import pytest
 from tests.cli.raw_cases import CASES, answer_for, final
 from tests.cli.raw_server import Chunk, RawServer
 from tests.cli.servers import Result
+from tests.conformance import fetch_model
 
 ORIGIN = "https://app.example.com"
 Cli = Callable[..., Result]
@@ -110,3 +111,26 @@ def test_a_server_that_accepts_and_never_answers_is_a_timeout(cli: Cli) -> None:
 
     assert result.status == 2
     assert "network error: no complete answer within 0.2 s (--timeout)" in result.err
+
+
+@pytest.mark.parametrize("name", [name for name, case in CASES.items() if case.code != "response-invalid"])
+def test_the_conformance_model_judges_the_headers_check_parsed_the_same_way(
+    name: str, raw: RawServer, cli: Cli
+) -> None:
+    """fetch_model.py (the conformance judge), given the headers check parsed, reaches the same verdict."""
+    case = CASES[name]
+    argv = ["check", raw.url("/" + name), "--origin", ORIGIN, "--method", case.method, "--json"]
+    report = json.loads(cli(*argv, *(["--credentials"] if case.credentials else [])).out)
+
+    preflight = report["preflight"]
+    if preflight is not None:
+        response = preflight["response"]
+        passes = fetch_model.preflight_passes(
+            response["status"], [tuple(h) for h in response["headers"]], ORIGIN, "PUT", (), case.credentials
+        )
+        if not passes:
+            assert case.verdict == "blocked"
+            return
+    actual = report["request"]["response"]
+    allowed = fetch_model.cors_check([tuple(h) for h in actual["headers"]], ORIGIN, case.credentials)
+    assert ("allowed" if allowed else "blocked") == case.verdict
