@@ -18,6 +18,8 @@ from .decision import Header
 from .logs import loggable
 from .policy import FORBIDDEN_METHODS, FORBIDDEN_RESPONSE_HEADERS, NORMALIZED_METHODS, SAFELISTED_METHODS
 from .tokens import is_token
+from .urls import URL, URLError
+from .urls import parse as parse_url
 
 # Browser-side reason codes: why a browser blocks a response. They name the
 # response header at fault and are distinct from the server's codes in
@@ -30,6 +32,8 @@ ACAO_MISMATCH = "acao-mismatch"
 ACAO_WILDCARD_CREDENTIALS = "acao-wildcard-credentials"
 ACAC_MISSING = "acac-missing"
 PREFLIGHT_REDIRECT = "preflight-redirect"
+REDIRECT_LIMIT = "redirect-limit"
+REDIRECT_INVALID = "redirect-invalid"
 PREFLIGHT_STATUS = "preflight-status"
 ACAM_INVALID = "acam-invalid"
 ACAH_INVALID = "acah-invalid"
@@ -39,6 +43,7 @@ HEADER_NOT_LISTED = "header-not-listed"
 HEADER_WILDCARD_CREDENTIALS = "header-wildcard-credentials"
 AUTHORIZATION_WILDCARD = "authorization-wildcard"
 ACAPN_MISSING = "acapn-missing"
+RESPONSE_INVALID = "response-invalid"
 
 CODES = (
     ALLOWED,
@@ -49,6 +54,8 @@ CODES = (
     ACAO_WILDCARD_CREDENTIALS,
     ACAC_MISSING,
     PREFLIGHT_REDIRECT,
+    REDIRECT_LIMIT,
+    REDIRECT_INVALID,
     PREFLIGHT_STATUS,
     ACAM_INVALID,
     ACAH_INVALID,
@@ -58,6 +65,7 @@ CODES = (
     HEADER_WILDCARD_CREDENTIALS,
     AUTHORIZATION_WILDCARD,
     ACAPN_MISSING,
+    RESPONSE_INVALID,
 )
 
 #: Fetch: CORS-unsafe request-header byte (controls other than HT, DEL, and these).
@@ -143,8 +151,13 @@ class Request(NamedTuple):
 class Response(NamedTuple):
     status: int
     headers: tuple[Header, ...]
+    """As the browser parsed them: values normalized, odd lines skipped."""
     body: bytes = b""
     """The start of the body, shown to the user; no check looks at it."""
+    invalid: str = ""
+    """Why the browser cannot read these bytes as a response (a network error); empty if it can."""
+    interim: tuple[int, ...] = ()
+    """The statuses of the 1xx responses the browser skipped before this one."""
 
 
 class Exchange(NamedTuple):
@@ -153,10 +166,13 @@ class Exchange(NamedTuple):
     method: str
     headers: tuple[Header, ...]
     response: Response
+    url: URL | None = None
+    """Where it was sent; None when the transport has no URL (``explain``)."""
+    preflight: bool = False
 
 
-Transport = Callable[[str, Sequence[Header]], Response]
-"""Sends one request (method, headers) to the resource and returns the response."""
+Transport = Callable[[URL | None, str, Sequence[Header]], Response]
+"""Sends one request (URL, method, headers) and returns the response."""
 
 
 class Outcome(NamedTuple):
@@ -171,6 +187,10 @@ class Outcome(NamedTuple):
     readable_headers: tuple[str, ...]
     """Names of the actual response's headers that script can read."""
     notes: tuple[str, ...]
+    exchanges: tuple[Exchange, ...] = ()
+    """Every request sent, in order, redirects and their preflights included."""
+    completed: bool = True
+    """False when the browser would send the request but it was not sent (``preflight_only``)."""
 
     @property
     def code(self) -> str:
@@ -354,6 +374,22 @@ def _token_list(value: str | None) -> list[str] | None:
     return items if all(is_token(item) for item in items) else None
 
 
+def _invalid(response: Response) -> Problem | None:
+    if not response.invalid:
+        return None
+    return Problem(
+        RESPONSE_INVALID,
+        f"the browser cannot read the response ({response.invalid}), a network error for script",
+        "send a well-formed HTTP/1.1 response",
+    )
+
+
+_NULL_ORIGIN_FIX = (
+    "request the final URL directly, so that no cross-origin redirect turns the Origin into 'null' "
+    "(granting 'null' would let any sandboxed page or data: URL read the response)"
+)
+
+
 def cors_check(request: Request, response: Response) -> Problem | None:
     """Fetch "CORS check": Access-Control-Allow-Origin, and -Allow-Credentials when credentialed.
 
@@ -367,7 +403,9 @@ def cors_check(request: Request, response: Response) -> Problem | None:
         return Problem(
             ACAO_MISSING,
             "the response has no Access-Control-Allow-Origin header",
-            f"send 'Access-Control-Allow-Origin: {request.origin}' for this origin (on every status, "
+            _NULL_ORIGIN_FIX
+            if request.origin == "null"
+            else f"send 'Access-Control-Allow-Origin: {request.origin}' for this origin (on every status, "
             "errors included)",
         )
     if count > 1:
@@ -395,7 +433,9 @@ def cors_check(request: Request, response: Response) -> Problem | None:
             ACAO_MISMATCH,
             f"Access-Control-Allow-Origin is {loggable(allow_origin)}, not the request's origin "
             f"{loggable(request.origin)}{hint}",
-            f"send exactly {loggable(request.origin)} for this origin, or allow it in the server's policy",
+            _NULL_ORIGIN_FIX
+            if request.origin == "null"
+            else f"send exactly {loggable(request.origin)} for this origin, or allow it in the server policy",
         )
     if not request.credentials:
         return None
@@ -421,6 +461,9 @@ def preflight_check(request: Request, response: Response) -> Problem | None:
     and never for Authorization (a "CORS non-wildcard request-header name").
     Private Network Access adds Access-Control-Allow-Private-Network: true.
     """
+    invalid = _invalid(response)
+    if invalid is not None:
+        return invalid._replace(message=f"preflight: {invalid.message}")
     status = response.status
     if 300 <= status < 400:
         return Problem(
@@ -543,42 +586,122 @@ def readable_response_headers(request: Request, response: Response) -> list[str]
     return sorted(readable)
 
 
-def run(request: Request, transport: Transport) -> Outcome:
+#: Fetch "redirect status".
+REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
+#: Fetch "HTTP-redirect fetch": the 21st redirect is a network error.
+MAX_REDIRECTS = 20
+#: Fetch "request-body-header name": dropped when a redirect turns the request into a GET.
+_REQUEST_BODY_HEADERS = frozenset(
+    {"content-encoding", "content-language", "content-location", "content-type"}
+)
+
+
+def _redirected(request: Request, status: int, current: URL, location: URL) -> Request:
+    """Fetch "HTTP-redirect fetch": the request sent to ``location``.
+
+    301 and 302 turn a POST into a GET, 303 anything but GET and HEAD, and
+    the body headers go with the body; Authorization is dropped on a
+    cross-origin hop; the Origin becomes ``null`` (the "tainted origin flag")
+    once a hop leaves an origin that was not the page's own.
+    """
+    method, headers = request.method, request.headers
+    if (status in (301, 302) and method == "POST") or (status == 303 and method not in ("GET", "HEAD")):
+        method = "GET"
+        headers = tuple(h for h in headers if h[0].lower() not in _REQUEST_BODY_HEADERS)
+    if location.origin != current.origin:
+        headers = tuple(h for h in headers if h[0].lower() != "authorization")
+        if request.origin != current.origin:
+            return request._replace(origin="null", method=method, headers=headers)
+    return request._replace(method=method, headers=headers)
+
+
+def _follow(response: Response, current: URL, count: int) -> URL | Problem | None:
+    """The URL a redirect response sends the browser to, a Problem, or None when it is no redirect."""
+    location = get_header(response.headers, "Location")
+    if response.status not in REDIRECT_STATUSES or location is None:
+        return None
+    if count == MAX_REDIRECTS:
+        return Problem(
+            REDIRECT_LIMIT,
+            f"the request was redirected more than {MAX_REDIRECTS} times; a browser gives up (network error)",
+            "look for a redirect loop (http to https and back, a trailing slash added and removed)",
+        )
+    try:
+        target = parse_url(location, current)
+    except URLError as error:
+        return Problem(
+            REDIRECT_INVALID,
+            f"the redirect to {loggable(location)} cannot be followed: {error}",
+            "send a Location that is an http or https URL",
+        )
+    if target.has_credentials:
+        return Problem(
+            REDIRECT_INVALID,
+            f"the redirect to {loggable(location)} has a user name or password, which a CORS request refuses",
+            "redirect to a URL without credentials",
+        )
+    return target
+
+
+def run(
+    request: Request, transport: Transport, url: URL | None = None, preflight_only: bool = False
+) -> Outcome:
     """Do what a browser does: preflight if needed, then the request, checking each answer.
 
     A failed preflight stops there: the browser never sends the request.
-    Redirects of the request itself are not followed; a note says so.
+    Redirects are followed as fetch() follows them, with the CORS check and a
+    new preflight (when one is needed) at every hop, up to 20; without a
+    ``url`` they are not followed and a note says so. ``preflight_only``
+    stops before the request itself, which is then not completed.
     """
     reasons = tuple(preflight_reasons(request))
     notes: list[str] = []
-    preflight = None
-    if reasons:
-        headers = tuple(preflight_request_headers(request))
-        preflight = Exchange("OPTIONS", headers, transport("OPTIONS", headers))
-        problem = preflight_check(request, preflight.response)
+    exchanges: list[Exchange] = []
+
+    def blocked(problem: Problem, preflight: Exchange | None, actual: Exchange | None) -> Outcome:
+        notes_ = (*notes, problem.note) if problem.note else tuple(notes)
+        return Outcome(False, problem, reasons, preflight, actual, (), notes_, tuple(exchanges))
+
+    for count in range(MAX_REDIRECTS + 1):
+        preflight = None
+        if preflight_reasons(request):
+            headers = tuple(preflight_request_headers(request))
+            preflight = Exchange("OPTIONS", headers, transport(url, "OPTIONS", headers), url, True)
+            exchanges.append(preflight)
+            problem = preflight_check(request, preflight.response)
+            if problem is not None:
+                return blocked(problem, preflight, None)
+        if preflight_only:
+            return Outcome(True, None, reasons, preflight, None, (), tuple(notes), tuple(exchanges), False)
+        headers = tuple(actual_request_headers(request))
+        actual = Exchange(request.method, headers, transport(url, request.method, headers), url)
+        exchanges.append(actual)
+        status = actual.response.status
+        problem = _invalid(actual.response) or cors_check(request, actual.response)
         if problem is not None:
-            return Outcome(False, problem, reasons, preflight, None, (), _with_note(notes, problem))
-    headers = tuple(actual_request_headers(request))
-    actual = Exchange(request.method, headers, transport(request.method, headers))
-    status = actual.response.status
-    problem = cors_check(request, actual.response)
-    if problem is not None and status >= 400:
-        notes.append(
-            f"the response status was {status}: servers often leave CORS headers off error responses, "
-            "so the browser hides the error from script too"
-        )
-    if 300 <= status < 400:
-        location = get_header(actual.response.headers, "Location")
-        notes.append(
-            f"the response is a redirect ({status}) to {loggable(location)}: a browser would follow it "
-            "and check that response too (after a cross-origin redirect the Origin becomes 'null'); "
-            "check that URL as well"
-        )
-    if problem is not None:
-        return Outcome(False, problem, reasons, preflight, actual, (), _with_note(notes, problem))
+            if status >= 400:
+                notes.append(
+                    f"the response status was {status}: servers often leave CORS headers off error "
+                    "responses, so the browser hides the error from script too"
+                )
+            elif status in REDIRECT_STATUSES:
+                notes.append("the browser runs the CORS check on a redirect before following it")
+            return blocked(problem, preflight, actual)
+        if url is None:
+            if status in REDIRECT_STATUSES:
+                notes.append(f"the response is a redirect ({status}); a browser would follow it")
+            break
+        target = _follow(actual.response, url, count)
+        if isinstance(target, Problem):
+            return blocked(target, preflight, actual)
+        if target is None:
+            break
+        redirected = _redirected(request, status, url, target)
+        if redirected.origin != request.origin:
+            notes.append(
+                f"the redirect from {url.origin} to {target.origin} crosses origins, so from there on the "
+                "browser sends Origin: null, and only 'Access-Control-Allow-Origin: null' or '*' passes"
+            )
+        request, url = redirected, target
     readable = tuple(readable_response_headers(request, actual.response))
-    return Outcome(True, None, reasons, preflight, actual, readable, tuple(notes))
-
-
-def _with_note(notes: list[str], problem: Problem) -> tuple[str, ...]:
-    return (*notes, problem.note) if problem.note else tuple(notes)
+    return Outcome(True, None, reasons, preflight, actual, readable, tuple(notes), tuple(exchanges))

@@ -10,44 +10,29 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import http.client
 import importlib
-import ipaddress
 import json
+import logging
 import os
 import sys
-import urllib.parse
 from collections.abc import Iterable, Sequence
 from socketserver import ThreadingMixIn
 from typing import Any, NoReturn, TextIO
 from wsgiref.simple_server import WSGIServer, make_server
 from wsgiref.util import setup_testing_defaults
 
-from . import __version__, browser, reasons
+from . import __version__, browser, http1, urls
 from .config import build, options_from_env_file, options_from_ini
 from .decision import Decision, Header
 from .errors import ConfigError
+from .logs import logger
 from .middleware import CORSMiddleware, Environ, StartResponse, WSGIApp
-from .origins import DEFAULT_PORTS, split_origin
+from .origins import split_origin
+from .server_reason import CORE_FIXES, ServerReason, stated_reason
 from .tokens import has_control_characters, is_token
 
 EXIT_ALLOWED, EXIT_BLOCKED, EXIT_ERROR = 0, 1, 2
 
-#: What to do about each of the core's refusals.
-CORE_FIXES = {
-    reasons.ALLOWED: "",
-    reasons.NO_ORIGIN: "not a CORS request; nothing to grant",
-    reasons.ORIGIN_NOT_ALLOWED: "add the origin to allow_origins exactly as the browser sends it",
-    reasons.ORIGIN_MALFORMED: "browsers send scheme://host[:port] in lower case; check the Origin",
-    reasons.ORIGIN_CHECK_FAILED: "the origin callable raised; see the cors_wsgi log for the traceback",
-    reasons.METHOD_MALFORMED: "Access-Control-Request-Method must be a single method name",
-    reasons.METHOD_NOT_ALLOWED: "add the method to allow_methods (names are case-sensitive)",
-    reasons.HEADERS_MALFORMED: "Access-Control-Request-Headers must be a short comma-separated list of names",
-    reasons.HEADER_NOT_ALLOWED: "add the header to allow_headers, or stop sending it",
-    reasons.PRIVATE_NETWORK_NOT_ALLOWED: "set allow_private_network=True if this server is meant for it",
-}
-
-_MAX_BODY = 1 << 16
 _SHOWN_BODY = 200
 
 
@@ -177,17 +162,23 @@ def _policy_options(args: argparse.Namespace) -> dict[str, Any]:
     return options
 
 
-def _middleware(app: WSGIApp, args: argparse.Namespace, **extra: Any) -> CORSMiddleware:
-    """The middleware for the flags, over the options of ``--config`` when given."""
+def _config_options(args: argparse.Namespace) -> dict[str, Any]:
+    """The options of ``--config``, or none."""
+    if args.config is None:
+        return {}
+    if args.config.endswith((".ini", ".cfg")):
+        return options_from_ini(args.config, args.section)
+    return options_from_env_file(args.config, args.prefix)
+
+
+def _middleware(
+    app: WSGIApp, args: argparse.Namespace, **extra: Any
+) -> tuple[CORSMiddleware, dict[str, Any]]:
+    """The middleware for the flags over the options of ``--config``, and those options."""
     overrides = {**_policy_options(args), **extra}
     try:
-        if args.config is None:
-            return CORSMiddleware(app, **overrides)
-        if args.config.endswith((".ini", ".cfg")):
-            options = options_from_ini(args.config, args.section)
-        else:
-            options = options_from_env_file(args.config, args.prefix)
-        return build(CORSMiddleware, app, options, overrides, args.config)
+        options = _config_options(args)
+        return build(CORSMiddleware, app, options, overrides, args.config or "command line"), options
     except ConfigError as error:
         raise UsageError(f"configuration error: {escape(str(error))}") from None
 
@@ -205,6 +196,8 @@ def _exchange_json(exchange: browser.Exchange | None) -> dict[str, Any] | None:
     if exchange is None:
         return None
     return {
+        "url": None if exchange.url is None else str(exchange.url),
+        "preflight": exchange.preflight,
         "method": exchange.method,
         "headers": [list(h) for h in exchange.headers],
         "response": {
@@ -214,23 +207,44 @@ def _exchange_json(exchange: browser.Exchange | None) -> dict[str, Any] | None:
     }
 
 
+def server_reason(outcome: browser.Outcome) -> ServerReason | None:
+    """The refusal the server states in the response the browser blocked, if it states one."""
+    if outcome.allowed:
+        return None
+    exchange = outcome.actual or outcome.preflight
+    if exchange is None:
+        return None
+    response = exchange.response
+    return stated_reason(response.status, response.headers, response.body)
+
+
 def outcome_json(outcome: browser.Outcome) -> dict[str, Any]:
     problem = outcome.problem
+    stated = server_reason(outcome)
+    verdict = "allowed" if outcome.allowed else "blocked"
     return {
-        "verdict": "allowed" if outcome.allowed else "blocked",
+        "verdict": verdict if outcome.completed else "preflight-passed",
         "code": outcome.code,
         "message": problem.message if problem else "",
         "fix": problem.fix if problem else "",
+        "server_reason": None if stated is None else {**stated._asdict(), "fix": stated.fix},
         "notes": list(outcome.notes),
         "preflight_reasons": list(outcome.preflight_reasons),
         "preflight": _exchange_json(outcome.preflight),
         "request": _exchange_json(outcome.actual),
         "readable_headers": list(outcome.readable_headers),
+        "exchanges": [_exchange_json(exchange) for exchange in outcome.exchanges],
     }
 
 
-def _print_exchange(label: str, exchange: browser.Exchange, verbose: bool, out: TextIO) -> None:
-    print(f"{label}: {escape(exchange.method)} -> {exchange.response.status}", file=out)
+def _print_exchange(exchange: browser.Exchange, first: browser.Exchange, verbose: bool, out: TextIO) -> None:
+    response = exchange.response
+    answer = "an invalid response" if response.invalid else str(response.status)
+    if response.interim:
+        answer += " (after interim " + ", ".join(map(str, response.interim)) + ", skipped)"
+    label = "preflight" if exchange.preflight else "request"
+    where = "" if exchange.url == first.url else f" {escape(str(exchange.url))}"
+    print(f"{label}: {escape(exchange.method)}{where} -> {answer}", file=out)
     if verbose:
         for name, value in exchange.headers:
             print(f"  > {escape(name)}: {escape(value)}", file=out)
@@ -249,88 +263,103 @@ def _print_outcome(outcome: browser.Outcome, verbose: bool, out: TextIO) -> None
             print(f"  - {reason}", file=out)
     else:
         print("preflight: not needed (safelisted method and headers)", file=out)
-    for label, exchange in (("preflight", outcome.preflight), ("request", outcome.actual)):
-        if exchange is not None:
-            _print_exchange(label, exchange, verbose, out)
-    if outcome.preflight is not None and outcome.actual is None:
+    for exchange in outcome.exchanges:
+        _print_exchange(exchange, outcome.exchanges[0], verbose, out)
+    if not outcome.completed:
+        print("request: not sent (--preflight-only)", file=out)
+    elif outcome.preflight is not None and outcome.actual is None:
         print("request: not sent (a browser stops at a failed preflight)", file=out)
-    if outcome.allowed:
+    if outcome.allowed and outcome.completed:
         readable = ", ".join(outcome.readable_headers) or "none"
         print(f"script can read these response headers: {readable}", file=out)
     for note in outcome.notes:
         print(f"note: {note}", file=out)
     problem = outcome.problem
-    if problem is None:
+    stated = server_reason(outcome)
+    if not outcome.completed:
+        passed = "passed" if outcome.preflight is not None else "is not needed"
+        print(f"preflight {passed}: a browser would send the request; its response was not checked", file=out)
+    elif problem is None:
         print("allowed: a browser lets the script read the response", file=out)
-    else:
+    elif stated is None:
         print(f"blocked [{problem.code}]: {problem.message}; {problem.fix}", file=out)
+    else:
+        # The server knows the cause; the browser only sees its effect (often "status 403").
+        step = "request" if outcome.actual is not None else "preflight"
+        print(
+            f"blocked [{stated.reason}]: the server refused the {step} ({escape(stated.message)}, "
+            f"stated in its {stated.source}); fix: {stated.fix}",
+            file=out,
+        )
+        print(f"browser [{problem.code}]: {problem.message}", file=out)
 
 
 # -- check -------------------------------------------------------------------
 
 
-def _url_origin(url: str) -> tuple[urllib.parse.SplitResult, str]:
+def _parse_url(text: str) -> urls.URL:
+    if has_control_characters(text):
+        raise UsageError(f"bad URL {escape(text)!r}: it contains a control character")
     try:
-        parts = urllib.parse.urlsplit(url)
-        port = parts.port
-    except ValueError as error:
-        raise UsageError(f"bad URL {escape(url)!r}: {error}") from None
-    if parts.scheme not in ("http", "https") or not parts.hostname or has_control_characters(url):
-        raise UsageError(f"bad URL {escape(url)!r}: give an absolute http:// or https:// URL")
-    host = parts.hostname
-    if ":" in host:
-        host = f"[{ipaddress.IPv6Address(host).compressed}]"
-    if port is not None and str(port) != DEFAULT_PORTS[parts.scheme]:
-        host += f":{port}"
-    return parts, f"{parts.scheme}://{host}"
+        return urls.parse(text)
+    except urls.URLError as error:
+        raise UsageError(f"bad URL {escape(text)!r}: {escape(str(error))}") from None
 
 
-def http_transport(parts: urllib.parse.SplitResult, timeout: float) -> browser.Transport:
-    """Send each request on a fresh connection, never following redirects."""
-    target = urllib.parse.urlunsplit(("", "", parts.path or "/", parts.query, ""))
+def http_transport(deadline: http1.Deadline) -> browser.Transport:
+    """Send each request on a fresh connection, all of them by one deadline."""
 
-    def send(method: str, headers: Sequence[Header]) -> browser.Response:
-        connection_type = (
-            http.client.HTTPSConnection if parts.scheme == "https" else http.client.HTTPConnection
+    def send(url: urls.URL | None, method: str, headers: Sequence[Header]) -> browser.Response:
+        if url is None:
+            raise TypeError("http_transport sends to a URL; explain's transport is the one without")
+        extra = [("Content-Length", "0")] if method not in ("GET", "HEAD", "OPTIONS") else []
+        head = http1.request_head(
+            method,
+            url.target,
+            url.authority,
+            [("User-Agent", f"cors-wsgi-check/{__version__}"), *headers, *extra],
         )
-        connection = connection_type(parts.hostname or "", parts.port, timeout=timeout)
         try:
-            connection.putrequest(method, target, skip_accept_encoding=True)
-            connection.putheader("User-Agent", f"cors-wsgi-check/{__version__}")
-            for name, value in headers:
-                connection.putheader(name, value)
-            if method not in ("GET", "HEAD", "OPTIONS"):
-                connection.putheader("Content-Length", "0")
-            connection.endheaders()
-            response = connection.getresponse()
-            body = response.read(_MAX_BODY)
-            return browser.Response(response.status, tuple(response.getheaders()), body)
-        finally:
-            connection.close()
+            raw = http1.exchange(
+                url.connect_host, url.connect_port, url.scheme == "https", head, method, deadline
+            )
+        except http1.InvalidResponse as error:
+            return browser.Response(0, (), invalid=str(error))
+        return browser.Response(raw.status, raw.headers, raw.body, interim=raw.interim)
 
     return send
 
 
+#: RFC 9110 "safe methods": sending them changes nothing on the server.
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
+
+
 def run_check(args: argparse.Namespace, out: TextIO) -> int:
-    parts, url_origin = _url_origin(args.url)
+    url = _parse_url(args.url)
     request = _request(args)
-    if url_origin == request.origin:
-        message = "same-origin: the page and the URL share an origin, so CORS does not apply"
+    if url.origin == request.origin:
+        message = "the page and the URL share an origin, so CORS does not apply; nothing was sent"
         if args.json:
             print(
                 json.dumps({"verdict": "allowed", "code": browser.SAME_ORIGIN, "message": message}), file=out
             )
         else:
-            print(f"allowed: {message}", file=out)
+            print(f"same-origin: {message}", file=out)
         return EXIT_ALLOWED
+    if request.method not in SAFE_METHODS and not args.preflight_only:
+        print(
+            f"cors-wsgi check: warning: this sends a real {escape(request.method)} request to "
+            f"{escape(str(url))} (after its preflight passes); --preflight-only sends only the preflight",
+            file=sys.stderr,
+        )
     try:
-        outcome = browser.run(request, http_transport(parts, args.timeout))
-    except (OSError, http.client.HTTPException) as error:
+        outcome = browser.run(request, http_transport(http1.Deadline(args.timeout)), url, args.preflight_only)
+    except OSError as error:
         raise UsageError(f"network error: {escape(str(error)) or type(error).__name__}") from None
     if args.json:
         print(json.dumps(outcome_json(outcome), indent=2), file=out)
     else:
-        print(f"check: {escape(request.method)} {escape(args.url)} from {request.origin}", file=out)
+        print(f"check: {escape(request.method)} {escape(str(url))} from {request.origin}", file=out)
         _print_outcome(outcome, args.verbose, out)
     return EXIT_ALLOWED if outcome.allowed else EXIT_BLOCKED
 
@@ -338,17 +367,37 @@ def run_check(args: argparse.Namespace, out: TextIO) -> int:
 # -- explain -----------------------------------------------------------------
 
 
-def _application(environ: Environ, start_response: StartResponse) -> list[bytes]:
-    """Stands in for the user's app: answers 200 to anything the middleware lets through."""
-    body = b"the application's response\n"
-    start_response("200 OK", [("Content-Type", "text/plain"), ("Content-Length", str(len(body)))])
-    return [body]
+def stand_in_app(decisions: Sequence[Decision]) -> WSGIApp:
+    """Stands in for the user's app: answers 200, with every header the policy exposes.
+
+    The middleware reports its decision (``on_decision``) before it calls the
+    app, so the app can send the headers named in that decision's
+    Access-Control-Expose-Headers, as the real app presumably does.
+    """
+
+    def application(environ: Environ, start_response: StartResponse) -> list[bytes]:
+        body = b"the application's response\n"
+        exposed = (
+            browser.get_header(decisions[-1].headers, "Access-Control-Expose-Headers") if decisions else None
+        )
+        names = [name for name in (exposed or "").split(",") if name.strip() not in ("", "*")]
+        start_response(
+            "200 OK",
+            [
+                ("Content-Type", "text/plain"),
+                ("Content-Length", str(len(body))),
+                *((name.strip(), "(set by your app)") for name in names),
+            ],
+        )
+        return [body]
+
+    return application
 
 
 def middleware_transport(middleware: CORSMiddleware, path: str) -> browser.Transport:
     """Call the middleware in-process, as a server would for each request."""
 
-    def send(method: str, headers: Sequence[Header]) -> browser.Response:
+    def send(url: urls.URL | None, method: str, headers: Sequence[Header]) -> browser.Response:
         environ: Environ = {"REQUEST_METHOD": method, "PATH_INFO": path}
         setup_testing_defaults(environ)
         for name, value in headers:
@@ -383,20 +432,26 @@ def _decision_json(decision: Decision) -> dict[str, Any]:
     }
 
 
+def _policy_line(middleware: CORSMiddleware, options: dict[str, Any]) -> str:
+    """The top-level policy, and the resource rules that refine it when there are any."""
+    resources = options.get("resources")
+    return f"{middleware.policy!r}" + ("" if resources is None else f", resources={resources!r}")
+
+
 def run_explain(args: argparse.Namespace, out: TextIO) -> int:
     decisions: list[Decision] = []
-    middleware = _middleware(_application, args, on_decision=decisions.append)
+    middleware, options = _middleware(stand_in_app(decisions), args, on_decision=decisions.append)
     request = _request(args)
     outcome = browser.run(request, middleware_transport(middleware, args.path))
     passed_through = not decisions
     if args.json:
         result = outcome_json(outcome)
-        result["policy"] = repr(middleware.policy)
+        result["policy"] = _policy_line(middleware, options)
         result["passed_through"] = passed_through
         result["decisions"] = [_decision_json(d) for d in decisions]
         print(json.dumps(result, indent=2), file=out)
         return EXIT_ALLOWED if outcome.allowed else EXIT_BLOCKED
-    print(f"policy: {middleware.policy!r}", file=out)
+    print(f"policy: {_policy_line(middleware, options)}", file=out)
     print(f"request: {escape(request.method)} {escape(args.path)} from {request.origin}", file=out)
     if passed_through:
         print("core: no rule covers this path; the middleware passes it through untouched", file=out)
@@ -438,10 +493,26 @@ def load_app(spec: str) -> WSGIApp:
     return app
 
 
+def log_refusals_by_default(stream: TextIO) -> None:
+    """Refusals (INFO on the ``cors_wsgi`` logger) to ``stream``, unless the app configured logging.
+
+    A development server is where one asks "why is it blocked?"; the log has
+    the answer, and without a handler nobody would see it.
+    """
+    if logging.getLogger().handlers or logger.handlers or logger.level != logging.NOTSET:
+        return
+    handler = logging.StreamHandler(stream)
+    handler.setFormatter(logging.Formatter("%(asctime)s %(name)s %(levelname)s %(message)s"))
+    logger.addHandler(handler)
+    logger.setLevel(logging.INFO)
+
+
 def run_serve(args: argparse.Namespace, out: TextIO) -> int:
-    middleware = _middleware(load_app(args.app), args, debug=args.debug)
+    app = load_app(args.app)
+    log_refusals_by_default(sys.stderr)
+    middleware, options = _middleware(app, args, debug=args.debug)
     with make_server(args.host, args.port, middleware, server_class=_ThreadingServer) as server:
-        print(f"serving {escape(args.app)} with {middleware.policy!r}", file=out)
+        print(f"serving {escape(args.app)} with {_policy_line(middleware, options)}", file=out)
         url = f"http://{args.host}:{server.server_port}/"
         print(f"{url}  (development server, not for production; Ctrl-C stops it)", file=out)
         out.flush()
@@ -453,6 +524,11 @@ def run_serve(args: argparse.Namespace, out: TextIO) -> int:
 # -- main --------------------------------------------------------------------
 
 
+def plain_text(text: str) -> str:
+    """reStructuredText markup of a docstring (````literal````) as a terminal shows it: plain."""
+    return text.replace("``", "")
+
+
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> NoReturn:
         self.print_usage(sys.stderr)
@@ -461,7 +537,9 @@ class _Parser(argparse.ArgumentParser):
 
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
-        prog="cors-wsgi", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+        prog="cors-wsgi",
+        description=plain_text(__doc__ or ""),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--version", action="version", version=f"cors-wsgi {__version__}")
     commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
@@ -469,7 +547,17 @@ def build_parser() -> argparse.ArgumentParser:
     check = commands.add_parser("check", help="what a browser decides about a live URL")
     check.add_argument("url")
     _add_request_arguments(check)
-    check.add_argument("--timeout", type=float, default=10.0, help="seconds per request (default 10)")
+    check.add_argument(
+        "--preflight-only",
+        action="store_true",
+        help="send only the preflight (when one is needed), never the request itself",
+    )
+    check.add_argument(
+        "--timeout",
+        type=float,
+        default=10.0,
+        help="seconds for the whole exchange, redirects included (default 10)",
+    )
     check.set_defaults(run=run_check)
 
     explain = commands.add_parser("explain", help="the same decision offline, for a policy")

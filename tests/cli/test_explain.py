@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from cors_wsgi import browser, reasons
-from cors_wsgi.cli import CORE_FIXES
+from cors_wsgi.server_reason import CORE_FIXES
 from tests.cli.servers import Result
 
 ORIGIN = "https://app.example.com"

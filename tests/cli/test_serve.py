@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import http.client
+import select
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -119,3 +120,81 @@ def test_console_script_is_installed_and_exits_2_on_usage_errors() -> None:
 
     assert result.returncode == 2
     assert "usage: cors-wsgi check" in result.stderr
+
+
+def stderr_until(process: subprocess.Popen[str], text: str) -> list[str]:
+    """Stderr lines up to the first with ``text``; bounded by a line count and a generous wait per line."""
+    assert process.stderr is not None
+    lines = []
+    for _ in range(50):
+        ready, _, _ = select.select([process.stderr], [], [], 30)
+        assert ready, "the server wrote nothing to stderr"
+        lines.append(process.stderr.readline())
+        if text in lines[-1]:
+            return lines
+    raise AssertionError(f"no stderr line with {text!r}: {lines}")
+
+
+def start_serving(tmp_path: Path, app: str) -> tuple[subprocess.Popen[str], int]:
+    (tmp_path / "devapp.py").write_text(app)
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "cors_wsgi",
+            "serve",
+            "devapp:application",
+            "--port",
+            "0",
+            "--allow-origin",
+            ORIGIN,
+        ],
+        cwd=tmp_path,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    assert process.stdout is not None
+    process.stdout.readline()
+    port = int(process.stdout.readline().split()[0].rstrip("/").rsplit(":", 1)[1])
+    return process, port
+
+
+def stop(process: subprocess.Popen[str]) -> None:
+    process.terminate()
+    process.wait()
+    for stream in (process.stdout, process.stderr):
+        if stream is not None:
+            stream.close()
+
+
+def test_serve_logs_refusals_to_stderr_by_default(tmp_path: Path) -> None:
+    process, port = start_serving(tmp_path, APP)
+    try:
+        request(port, "OPTIONS", {"Origin": ORIGIN, "Access-Control-Request-Method": "GET",
+                                  "Access-Control-Request-Headers": "x-secret"})  # fmt: skip
+
+        line = stderr_until(process, "CORS refused")[-1]
+    finally:
+        stop(process)
+
+    assert (
+        f"cors_wsgi INFO CORS refused preflight: origin='{ORIGIN}' reason=header-not-allowed: x-secret"
+        in line
+    )
+
+
+def test_serve_leaves_logging_alone_when_the_app_configured_it(tmp_path: Path) -> None:
+    configured = (
+        "import logging, sys\nlogging.basicConfig(stream=sys.stderr, format='APP %(message)s')\n" + APP
+    )
+    process, port = start_serving(tmp_path, configured)
+    try:
+        request(port, "OPTIONS", {"Origin": "https://evil.example", "Access-Control-Request-Method": "GET"})
+        # The root logger's WARNING level applies: the app's choice, so a refusal (INFO) is not shown;
+        # the server's own access line comes through.
+        lines = stderr_until(process, '"OPTIONS / HTTP/1.1" 403')
+    finally:
+        stop(process)
+
+    assert not [line for line in lines if "CORS refused" in line]
