@@ -30,7 +30,7 @@ from urllib.parse import parse_qs
 from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 
 from cors_wsgi import CORSMiddleware, Decision
-from cors_wsgi.cli import CORE_FIXES
+from cors_wsgi.server_reason import CORE_FIXES
 
 WSGIApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
 

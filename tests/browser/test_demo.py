@@ -8,7 +8,7 @@ from typing import Any
 from playwright.sync_api import Page
 
 from cors_wsgi import reasons
-from cors_wsgi.cli import CORE_FIXES
+from cors_wsgi.server_reason import CORE_FIXES
 from examples.demo import CASES, serving
 
 #: What the API's middleware decided for each call, as the row lists it in order, and the fix shown.
