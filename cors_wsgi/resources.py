@@ -61,6 +61,7 @@ class PathRouter(Generic[T]):
             table[key] = value
             if kind == "exact":
                 written[key] = pattern
+                exact[key + "/"] = value  # the trailing-slash spelling: one lookup for both
         self._exact = exact
         self._prefixes = prefixes
         self._max_depth = max((key.count("/") for key in prefixes), default=0)
@@ -82,10 +83,8 @@ class PathRouter(Generic[T]):
         rules: a framework may route the request by either.
         """
         value = self._lookup(path)
-        if value is None or _is_canonical(path):
-            return value
-        if not path.startswith("/"):
-            return None  # no PATH_INFO a server should send: no rule was written for it
+        if value is None or ("//" not in path and "/." not in path):
+            return value  # the common case, a canonical path: every reading is the path itself
         for reading in _readings(path):
             if self._lookup(reading) is not value:
                 return None
@@ -93,11 +92,20 @@ class PathRouter(Generic[T]):
 
     def _lookup(self, path: str) -> T | None:
         """The rule for one reading of a path; a trailing slash changes nothing."""
-        value = self._exact.get(path.rstrip("/"))
+        value = self._exact.get(path)
         if value is not None:
             return value
-        value = self._prefix_lookup(path)
-        if not self._regexes:
+        if self._prefixes:
+            # Only as many segments as the deepest rule has: bounded work on any path.
+            parts = path.split("/", self._max_depth + 1)
+            prefixes = self._prefixes
+            for depth in range(min(len(parts), self._max_depth + 1), 0, -1):
+                value = prefixes.get("/".join(parts[:depth]))
+                if value is not None:
+                    break
+        if not self._regexes or not path.startswith("/"):
+            # Only a regex could match a relative path, which no server sends (and Werkzeug
+            # would read as absolute): it gets no rule.
             return value
         other = path[:-1] if path.endswith("/") else path + "/"
         for regex, regex_value in self._regexes:
@@ -105,18 +113,6 @@ class PathRouter(Generic[T]):
                 # A prefix rule and a regex both claim the path: apply neither.
                 return regex_value if value is None else None
         return value
-
-    def _prefix_lookup(self, path: str) -> T | None:
-        if not self._prefixes:
-            return None
-        # Only as many segments as the deepest rule has: bounded work on any path.
-        parts = path.split("/", self._max_depth + 1)
-        prefixes = self._prefixes
-        for depth in range(min(len(parts), self._max_depth + 1), 0, -1):
-            value = prefixes.get("/".join(parts[:depth]))
-            if value is not None:
-                return value
-        return None
 
     def _taken_by(self, regex: re.Pattern[str]) -> str | None:
         """The rule that takes every path ``regex`` matches, if one provably does."""
@@ -133,13 +129,6 @@ class PathRouter(Generic[T]):
             base = base[:slash]
             if base in self._prefixes:
                 return base + "/*"
-
-
-def _is_canonical(path: str) -> bool:
-    """No reading of the path differs from it (cheap checks first: most paths are canonical)."""
-    if "//" in path or path[:1] not in ("/", ""):
-        return False
-    return "/." not in path or not any(part in (".", "..") for part in path.split("/"))
 
 
 def _readings(path: str) -> set[str]:
@@ -163,7 +152,7 @@ def _readings(path: str) -> set[str]:
         "/" + resolved.lstrip("/"),
         _SLASHES.sub("/", resolved),
     }
-    readings.discard(path)
+    readings.discard(path)  # a dot that is no dot segment (/.well-known) changes nothing
     return readings
 
 
