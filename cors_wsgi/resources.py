@@ -223,7 +223,7 @@ def _compiled_spelling(pattern: str) -> str:
     body = pattern[1:] if pattern.startswith("^") else pattern
     if body.endswith("$") and not body.endswith("\\$"):
         body = body[:-1]
-    elif not body.endswith(".*"):
+    elif pattern.startswith("^") and not body.endswith(".*"):
         # Django's re.match anchors only the start: keep matching what follows.
         body = f"(?:{body}).*" if "|" in body else body + ".*"
     if not body.startswith(("/", "(", "[", ".")):

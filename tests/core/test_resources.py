@@ -195,3 +195,42 @@ def test_resolver_picks_the_policy_from_the_environ(make_client: MakeClient) -> 
         == API
     )
     assert "Vary" not in client.get("/", headers={"Origin": API}).headers
+
+
+@pytest.mark.parametrize(
+    ("pattern", "expression"),
+    [
+        (r"^/api/.*$", r'r"/api/.*"'),  # django-cors-headers' CORS_URLS_REGEX, copied
+        (r"^/api/", r'r"/api/.*"'),  # re.match anchors only the start: keep what follows matching
+        (r"^api/.*$", r'r"/api/.*"'),
+        (r"/api/.*", r'r"/api/.*"'),
+        (r"/v[0-9]+/items$", r'r"/v[0-9]+/items"'),
+        (r"^/(api|web)/", r'r"(?:/(api|web)/).*"'),
+        (r"/api/v\d+", r'r"/api/v\d+"'),  # full-matched as written: never widened
+    ],
+)
+def test_a_regex_given_as_a_string_is_an_error_showing_the_compiled_regex_to_write(
+    make_client: MakeClient, pattern: str, expression: str
+) -> None:
+    with pytest.raises(ConfigError) as caught:
+        CORSMiddleware(text_app(), allow_origins=[API], resources={pattern: {}})
+    error = caught.value
+    assert (error.option, error.value) == ("resources", pattern)
+    assert (
+        error.problem
+        == "looks like a regular expression, but a string is an exact path or a '/prefix/*' rule"
+    )
+    assert error.fix == f"pass re.compile({expression}): a compiled regex is full-matched against the path"
+    # Writing the fix works: the paths the string meant get the rule.
+    regex = re.compile(expression[2:-1])
+    client = make_client(allow_origins=[API], resources={regex: {}})
+    path = "/v2/items" if "items" in pattern else "/api/v2" if "v\\d" in pattern else "/api/users"
+    assert allowed_origin(client, path, API) == API
+
+
+@pytest.mark.parametrize("pattern", ["/a+b", "/wiki/Foo_(bar)", "/files/[draft]", "/c++/x/*", "/v1.2/docs"])
+def test_a_literal_path_with_regex_characters_in_it_stays_an_exact_or_prefix_rule(
+    make_client: MakeClient, pattern: str
+) -> None:
+    client = make_client(allow_origins=[API], resources={pattern: {}})
+    assert allowed_origin(client, pattern.removesuffix("/*"), API) == API
