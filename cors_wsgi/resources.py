@@ -17,11 +17,14 @@ stripped), ``/api//x`` (slashes merged) and ``/x/../api/x`` (dot segments
 resolved) to the view of ``/api/x``. A path that is not canonical is looked
 up in each of those readings, and a rule applies only if every reading selects
 that same rule; otherwise none does (fail closed: no grant). A canonical path
-costs one lookup.
+costs one lookup. A relative path, which no server sends, gets no rule.
 
 A regex and a prefix rule that both match a path leave it without a rule:
-neither is applied. A regex that a prefix or exact rule would always take is a
-ConfigError, as is a pattern listed twice: no rule is shadowed silently.
+neither is applied, so a broad prefix never silently takes what a narrower
+regex was written for. A regex that a prefix or exact rule would always take
+is a ConfigError, as are a pattern listed twice, one with ``//`` or a dot
+segment (no request is routed by it) and a regex written as a string: no rule
+is shadowed or ignored silently.
 """
 
 from __future__ import annotations
@@ -111,7 +114,7 @@ class PathRouter(Generic[T]):
         for regex, regex_value in self._regexes:
             if regex.fullmatch(path) or regex.fullmatch(other):
                 # A prefix rule and a regex both claim the path: apply neither.
-                return regex_value if value is None else None
+                return regex_value if value is None or value is regex_value else None
         return value
 
     def _taken_by(self, regex: re.Pattern[str]) -> str | None:
