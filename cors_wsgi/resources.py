@@ -17,7 +17,8 @@ stripped), ``/api//x`` (slashes merged) and ``/x/../api/x`` (dot segments
 resolved) to the view of ``/api/x``. A path that is not canonical is looked
 up in each of those readings, and a rule applies only if every reading selects
 that same rule; otherwise none does (fail closed: no grant). A canonical path
-costs one lookup. A relative path, which no server sends, gets no rule.
+costs one lookup; a non-canonical path longer than MAX_NONCANONICAL_PATH gets
+no rule. A relative path, which no server sends, gets no rule either.
 
 A regex and a prefix rule that both match a path leave it without a rule:
 neither is applied, so a broad prefix never silently takes what a narrower
@@ -36,6 +37,10 @@ from typing import Generic, TypeVar, Union
 from .errors import ConfigError
 
 T = TypeVar("T")
+
+#: A path longer than this that is not canonical gets no rule (its readings would cost a
+#: request's worth of work each); servers refuse far shorter request lines by default.
+MAX_NONCANONICAL_PATH = 8192
 PathPattern = Union[str, "re.Pattern[str]"]
 
 
@@ -88,6 +93,8 @@ class PathRouter(Generic[T]):
         value = self._lookup(path)
         if value is None or ("//" not in path and "/." not in path):
             return value  # the common case, a canonical path: every reading is the path itself
+        if len(path) > MAX_NONCANONICAL_PATH:
+            return None  # bounded work: its readings are not computed, so no rule is known to apply
         for reading in _readings(path):
             if self._lookup(reading) is not value:
                 return None

@@ -10,7 +10,7 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from cors_wsgi import ConfigError
-from cors_wsgi.resources import PathPattern, PathRouter
+from cors_wsgi.resources import MAX_NONCANONICAL_PATH, PathPattern, PathRouter
 
 ADMIN, LOOSE, LOGIN, ITEMS = object(), object(), object(), object()
 
@@ -152,16 +152,24 @@ N = 200_000
     [
         ("/" * 100_000 + "api/admin/users", None),
         ("/x" + "/.." * 10_000 + "/api/admin/users", None),
-        ("/api/admin/" + "x" * (1 << 20), ADMIN),
-        ("/api/admin/" + "./" * N, ADMIN),
+        ("/api/admin/" + "x" * (1 << 20), ADMIN),  # canonical: one lookup, whatever its length
+        ("/api/admin/" + "./" * N, None),  # long and not canonical: no rule, readings not computed
         ("/api/admin/" + "a/" * N + "../" * (N + 2) + "blog", None),
-        ("/" + "a/" * N + "../" * N + "blog", LOOSE),
+        ("/" + "a/" * N + "../" * N + "blog", None),
     ],
 )
-def test_hostile_paths_are_answered_in_linear_work_and_never_with_a_looser_rule(
+def test_hostile_paths_are_answered_in_bounded_work_and_never_with_a_looser_rule(
     path: str, expected: object
 ) -> None:
     assert exploit_router().match(path) is expected
+
+
+def test_a_non_canonical_path_up_to_the_bound_keeps_its_rule_and_a_longer_one_gets_none() -> None:
+    head = "/api/admin//"
+    at_bound = head + "x" * (MAX_NONCANONICAL_PATH - len(head))
+    assert exploit_router().match(at_bound) is ADMIN
+    assert exploit_router().match(at_bound + "x") is None
+    assert exploit_router().match("/api/admin/" + "x" * MAX_NONCANONICAL_PATH) is ADMIN
 
 
 NOT_ROUTED = "has '//' or a '.' or '..' segment, so it is not the path any request is routed by"
