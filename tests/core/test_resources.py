@@ -114,10 +114,75 @@ def test_resource_mistakes_are_errors(resources: list[Any], message: str) -> Non
         CORSMiddleware(text_app(), allow_origins=[API], resources=resources)
 
 
-def test_regex_not_covered_by_a_prefix_is_accepted() -> None:
-    CORSMiddleware(
-        text_app(), allow_origins=[API], resources=[("/api/*", {}), (re.compile(r"/(api|web)/x"), {})]
+@pytest.mark.parametrize(
+    "regex",
+    [
+        re.compile(r"/api/(admin|internal)/.*"),  # alternation
+        re.compile(r"/api/admin/.*", re.IGNORECASE),
+        re.compile(r"/(api)/admin/.*"),  # a group before the literal ends
+        re.compile(r"[/]api/admin/.*"),  # a class before the first '/'
+        re.compile(r"/api(/admin/.*)"),  # the literal ends exactly at the prefix
+        re.compile(r"/api/ admin/.*", re.VERBOSE),
+    ],
+)
+def test_a_path_both_a_prefix_and_a_regex_match_gets_neither_rule(
+    make_client: MakeClient, regex: re.Pattern[str]
+) -> None:
+    client = make_client(
+        allow_origins=[API],
+        allow_credentials=True,
+        resources=[("/api/*", {}), (regex, {"allow_origins": [ADMIN]})],
     )
+    # The narrower regex is not shadowed silently: the overlap fails closed, for both origins.
+    assert allowed_origin(client, "/api/admin/users", API) is None
+    assert allowed_origin(client, "/api/admin/users", ADMIN) is None
+    assert allowed_origin(client, "/api/users", API) == API  # only the prefix matches here
+
+
+def test_a_regex_outside_every_prefix_still_applies(make_client: MakeClient) -> None:
+    client = make_client(
+        allow_origins=[API],
+        resources=[("/api/*", {}), (re.compile(r"/(api|web)/x"), {"allow_origins": [ADMIN]})],
+    )
+    assert allowed_origin(client, "/web/x", ADMIN) == ADMIN
+    assert allowed_origin(client, "/api/x", ADMIN) is None
+    assert allowed_origin(client, "/api/x", API) is None
+    assert allowed_origin(client, "/api/y", API) == API
+
+
+def test_a_case_insensitive_regex_applies_where_no_prefix_matches(make_client: MakeClient) -> None:
+    client = make_client(
+        allow_origins=[API],
+        resources=[("/api/*", {}), (re.compile(r"/api/admin", re.I), {"allow_origins": [ADMIN]})],
+    )
+    assert allowed_origin(client, "/API/admin", ADMIN) == ADMIN
+
+
+@pytest.mark.parametrize(
+    ("rules", "taken_by"),
+    [
+        ([("/api/*", {}), (re.compile(r"/api"), {})], "/api/*"),  # a fully literal regex
+        ([("/api/*", {}), (re.compile(r"/api/"), {})], "/api/*"),
+        ([("/api/login", {}), (re.compile(r"/api/login/"), {})], "/api/login"),
+        ([("/*", {}), (re.compile(r"/x\.y"), {})], "/*"),
+    ],
+)
+def test_a_regex_a_rule_always_takes_first_is_an_error_naming_that_rule(
+    rules: list[Any], taken_by: str
+) -> None:
+    with pytest.raises(ConfigError) as caught:
+        CORSMiddleware(text_app(), allow_origins=[API], resources=rules)
+    assert caught.value.problem == f"can never match: every path it matches is taken first by {taken_by!r}"
+
+
+def test_a_verbose_regex_is_not_refused_for_a_prefix_its_spaces_only_seem_to_share(
+    make_client: MakeClient,
+) -> None:
+    client = make_client(
+        allow_origins=[API],
+        resources=[("/ api/*", {}), (re.compile(r"/ api/x", re.VERBOSE), {"allow_origins": [ADMIN]})],
+    )
+    assert allowed_origin(client, "/api/x", ADMIN) == ADMIN
 
 
 def test_resolver_picks_the_policy_from_the_environ(make_client: MakeClient) -> None:
@@ -130,3 +195,42 @@ def test_resolver_picks_the_policy_from_the_environ(make_client: MakeClient) -> 
         == API
     )
     assert "Vary" not in client.get("/", headers={"Origin": API}).headers
+
+
+@pytest.mark.parametrize(
+    ("pattern", "expression"),
+    [
+        (r"^/api/.*$", r'r"/api/.*"'),  # django-cors-headers' CORS_URLS_REGEX, copied
+        (r"^/api/", r'r"/api/.*"'),  # re.match anchors only the start: keep what follows matching
+        (r"^api/.*$", r'r"/api/.*"'),
+        (r"/api/.*", r'r"/api/.*"'),
+        (r"/v[0-9]+/items$", r'r"/v[0-9]+/items"'),
+        (r"^/(api|web)/", r'r"(?:/(api|web)/).*"'),
+        (r"/api/v\d+", r'r"/api/v\d+"'),  # full-matched as written: never widened
+    ],
+)
+def test_a_regex_given_as_a_string_is_an_error_showing_the_compiled_regex_to_write(
+    make_client: MakeClient, pattern: str, expression: str
+) -> None:
+    with pytest.raises(ConfigError) as caught:
+        CORSMiddleware(text_app(), allow_origins=[API], resources={pattern: {}})
+    error = caught.value
+    assert (error.option, error.value) == ("resources", pattern)
+    assert (
+        error.problem
+        == "looks like a regular expression, but a string is an exact path or a '/prefix/*' rule"
+    )
+    assert error.fix == f"pass re.compile({expression}): a compiled regex is full-matched against the path"
+    # Writing the fix works: the paths the string meant get the rule.
+    regex = re.compile(expression[2:-1])
+    client = make_client(allow_origins=[API], resources={regex: {}})
+    path = "/v2/items" if "items" in pattern else "/api/v2" if "v\\d" in pattern else "/api/users"
+    assert allowed_origin(client, path, API) == API
+
+
+@pytest.mark.parametrize("pattern", ["/a+b", "/wiki/Foo_(bar)", "/files/[draft]", "/c++/x/*", "/v1.2/docs"])
+def test_a_literal_path_with_regex_characters_in_it_stays_an_exact_or_prefix_rule(
+    make_client: MakeClient, pattern: str
+) -> None:
+    client = make_client(allow_origins=[API], resources={pattern: {}})
+    assert allowed_origin(client, pattern.removesuffix("/*"), API) == API

@@ -75,7 +75,7 @@ def test_fully_literal_regex_is_accepted_and_full_matched() -> None:
                 "resources",
                 "/api/x/[a-z]+",
                 "can never match: every path it matches is taken first by '/api/x/*'",
-                "narrow the prefix rule or turn the regex into a prefix or exact rule",
+                "narrow that rule or turn the regex into a prefix or exact rule",
             ),
         ),
         (
@@ -151,10 +151,16 @@ def test_regex_whose_escaped_literal_start_is_under_a_prefix_is_caught(
         re.compile(r"/apis/v1", re.IGNORECASE),
     ],
 )
-def test_regex_that_can_match_paths_outside_a_prefix_is_accepted(regex: re.Pattern[str]) -> None:
+def test_regex_that_can_match_paths_outside_a_prefix_is_accepted_and_the_overlap_gets_no_grant(
+    regex: re.Pattern[str],
+) -> None:
     client = TestApp(middleware([("/apis/*", {"allow_origins": [ADMIN]}), (regex, {})]))
-    assert granted(client, "/apis/v1", ADMIN)
-    outside = {"?": "/api/v1", "*": "/api/v1", "+": "/apiss/v1", "{": "/api/v1"}
+    # Both rules match /apis/v1: neither applies, whichever origin asks.
+    response = client.get("/apis/v1", headers={"Origin": ADMIN})
+    assert "Access-Control-Allow-Origin" not in response.headers
+    assert not granted(client, "/apis/v1", API)
+    assert granted(client, "/apis/other", ADMIN)  # the prefix alone still applies
+    outside = {"?": "/api/v1", "*": "/api/v1", "+": "/apiss/v1", "{": "/api/v1", "|": "/web/v1"}
     for quantifier, path in outside.items():
         if quantifier in regex.pattern:
             assert granted(client, path, API)
