@@ -18,6 +18,7 @@ from typing import Union
 from . import reasons
 from .errors import ConfigError
 from .logs import loggable, logger
+from .suffixes import is_public_suffix, what_was_checked
 
 #: Longest Origin header we look at; a real one is well under 300 bytes.
 MAX_ORIGIN_LENGTH = 1024
@@ -186,6 +187,7 @@ class OriginMatcher:
                 "or allow_origin_regex",
             )
         if wildcard_host:
+            _check_parent(entry, scheme, parsed[1][2:])
             subdomains.add((scheme, parsed[1][2:], "*" if wildcard_port else parsed[2]))
         else:
             any_port.add((scheme, parsed[1]))
@@ -231,19 +233,129 @@ class OriginMatcher:
         loopback = ("localhost", "127.0.0.1", "[::1]")
         hosts = [(o, split_origin(o)) for o in self.exact]
         found = [o for o, parts in hosts if parts and parts[0] == "http" and parts[1] not in loopback]
-        found += [f"http://*.{host}" for scheme, host, _ in self.subdomains if scheme == "http"]
+        found += [
+            f"http://*.{host}"
+            for scheme, host, _ in self.subdomains
+            if scheme == "http" and host not in LOOPBACK_PARENTS
+        ]
         found += [f"http://{h}:*" for scheme, h in self.any_port if scheme == "http" and h not in loopback]
         return sorted(found)
 
 
+#: Parents whose subdomains are all on the user's own machine: browsers resolve
+#: ``*.localhost`` to loopback (RFC 6761), so ``http://*.localhost`` is a safe dev pattern.
+LOOPBACK_PARENTS = frozenset({"localhost"})
+
+
+def _check_parent(entry: str, scheme: str, parent: str) -> None:
+    """Refuse a subdomain pattern whose parent anyone can register names under.
+
+    Always, not only with credentials: such a pattern is as open as ``*`` and
+    never what was meant; ``*`` says "every site" plainly.
+    """
+    if parent in LOOPBACK_PARENTS:
+        return
+    if "." not in parent:
+        problem = f"grants every site under the top-level domain {parent!r}"
+    elif is_public_suffix(parent):
+        problem = f"grants every site registered under {parent!r}, a public suffix ({what_was_checked()})"
+    else:
+        return
+    raise ConfigError(
+        "allow_origins",
+        entry,
+        problem,
+        f"name a domain you own, such as {entry.replace('*.', '*.your-domain.', 1)!r}, or list the origins; "
+        "for every site without credentials, write '*'",
+    )
+
+
+#: Origins no one controls, or that anyone can register: a regex matching one
+#: of them matches far more than its author meant.
+REGEX_PROBES = (
+    "https://cors-wsgi-probe.invalid",
+    "http://cors-wsgi-probe.invalid",
+    "http://x.example",
+    "https://a.b.c.test:8443",
+    "https://corswsgiprobe.com",
+    "https://corswsgiprobe.co.uk",
+    "https://corswsgiprobe.github.io",
+)
+
+_REGEX_FIX = (
+    r"anchor it to your own domain with escaped dots, such as r'https://[a-z0-9-]+\.example\.com'; "
+    "for every site without credentials, write allow_origins='*'"
+)
+
+
 def _compile(regex: RegexEntry) -> re.Pattern[str]:
+    """Compile and vet one origin regex: it must match origins, and only ones someone owns."""
     if isinstance(regex, re.Pattern):
         if not isinstance(regex.pattern, str):
             raise ConfigError("allow_origin_regex", regex, "is a bytes pattern", "use a str pattern")
-        return regex
-    if not isinstance(regex, str):
+        compiled: re.Pattern[str] = regex
+    elif not isinstance(regex, str):
         raise ConfigError("allow_origin_regex", regex, "is not a string or compiled pattern")
-    try:
-        return re.compile(regex)
-    except re.error as error:
-        raise ConfigError("allow_origin_regex", regex, f"does not compile ({error})") from None
+    else:
+        try:
+            compiled = re.compile(regex)
+        except re.error as error:
+            raise ConfigError("allow_origin_regex", regex, f"does not compile ({error})") from None
+    for probe in REGEX_PROBES:
+        if compiled.fullmatch(probe):
+            raise ConfigError(
+                "allow_origin_regex",
+                compiled.pattern,
+                f"matches {probe!r}, so it grants sites nobody controls or anyone can register",
+                _REGEX_FIX,
+            )
+    source = compiled.pattern
+    if not any(separator in source for separator in ("://", r":\/\/", ":/{2}")):
+        raise ConfigError(
+            "allow_origin_regex",
+            source,
+            "cannot match any origin: it has no '://', and it must match the whole scheme://host[:port]",
+            f"include the scheme, such as {'https://' + source.removeprefix('^').removesuffix('$')!r}",
+        )
+    _warn_unescaped_dots(source)
+    return compiled
+
+
+def _warn_unescaped_dots(source: str) -> None:
+    """Warn about ``app.example.com`` in a regex: each ``.`` there matches any character."""
+    escaped = _escape_label_dots(source)
+    if escaped != source:
+        logger.warning(
+            "allow_origin_regex %r has an unescaped '.' between host labels, which matches any "
+            "character (so a lookalike such as 'exampleXcom' passes); write %r",
+            source,
+            escaped,
+        )
+
+
+def _escape_label_dots(source: str) -> str:
+    """``source`` with each unescaped ``.`` before a host label (outside ``[...]``) escaped."""
+    out: list[str] = []
+    in_class = escaped = False
+    for index, char in enumerate(source):
+        if escaped:
+            escaped = False
+        elif char == "\\":
+            escaped = True
+        elif in_class:
+            in_class = char != "]"
+        elif char == "[":
+            in_class = True
+        elif char == "." and _starts_label(source[index - 1 : index], source[index + 1 : index + 2]):
+            out.append("\\")
+        out.append(char)
+    return "".join(out)
+
+
+def _starts_label(before: str, after: str) -> bool:
+    """Whether a ``.`` between these characters reads as a dot between host labels.
+
+    Followed by a letter or digit (``example.com``), or by a group or class
+    right after a label (``[a-z]+.(com|org)``); ``.*`` and ``.+`` are left alone.
+    """
+    return after.isalnum() or (after in ("(", "[") and (before.isalnum() or before in ("]", ")", "+")))
