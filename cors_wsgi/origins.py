@@ -9,6 +9,7 @@ ever reflected.
 
 from __future__ import annotations
 
+import inspect
 import ipaddress
 import re
 import urllib.parse
@@ -98,6 +99,53 @@ def _suggest_canonical(value: str) -> str:
     return suggestion if split_origin(suggestion) else ""
 
 
+def _several_origins(value: str) -> list[str]:
+    """The origins of ``"https://a.com, https://b.com"`` (canonical where we can tell), else one item."""
+    parts = [part for part in re.split(r"[\s,]+", value) if part]
+    if "," not in value and sum("://" in part for part in parts) < 2:
+        return [value]
+    return [_suggest_canonical(part) if "*" not in part else part for part in parts]
+
+
+_CALLABLE_FIX = (
+    "pass a function taking the origin and returning True or False: def allowed(origin: str) -> bool"
+)
+
+
+def _checked_callable(entry: OriginCheck) -> OriginCheck:
+    """Refuse a callable that cannot be an origin check (``str``, ``lambda: True``, two arguments).
+
+    A class called with an origin builds an object, which is always true, so
+    ``allow_origins=[str]`` would grant every origin, credentials included.
+    """
+    if isinstance(entry, type):
+        problem = "is a class: calling it with an origin builds an object, which is always true"
+        raise ConfigError("allow_origins", entry, problem, _CALLABLE_FIX)
+    try:
+        signature = inspect.signature(entry)
+    except (TypeError, ValueError):
+        raise ConfigError(
+            "allow_origins",
+            entry,
+            "is a callable whose parameters cannot be inspected",
+            "wrap it in a function of the origin: lambda origin: bool(check(origin))",
+        ) from None
+    positional = (inspect.Parameter.POSITIONAL_ONLY, inspect.Parameter.POSITIONAL_OR_KEYWORD)
+    required = [
+        p for p in signature.parameters.values() if p.default is p.empty and p.kind is not p.VAR_POSITIONAL
+    ]
+    if len(required) != 1 or required[0].kind not in positional:
+        bare = [p.replace(annotation=p.empty) for p in signature.parameters.values()]
+        shown = signature.replace(parameters=bare, return_annotation=signature.empty)
+        raise ConfigError(
+            "allow_origins",
+            entry,
+            f"must take exactly one required positional parameter, the origin; it takes {shown}",
+            _CALLABLE_FIX,
+        )
+    return entry
+
+
 def _origin_error(option: str, value: str) -> ConfigError:
     suggestion = _suggest_canonical(value)
     fix = f"write it as {suggestion!r}" if suggestion else "write it as scheme://host[:port]"
@@ -137,7 +185,7 @@ class OriginMatcher:
         callables: list[OriginCheck] = []
         for entry in origins:
             if callable(entry):
-                callables.append(entry)
+                callables.append(_checked_callable(entry))
             elif not isinstance(entry, str):
                 raise ConfigError(
                     "allow_origins", entry, "is neither a string nor a callable", "list origin strings"
@@ -150,6 +198,13 @@ class OriginMatcher:
                     "send it, so it grants them all"
                 )
                 exact.add(entry)
+            elif (several := _several_origins(entry)) != [entry]:
+                raise ConfigError(
+                    "allow_origins",
+                    entry,
+                    "holds several origins in one string",
+                    f"pass a list, one origin per item: allow_origins={several!r}",
+                )
             elif "*" in entry:
                 self._add_pattern(entry, subdomains, any_port)
             elif split_origin(entry) is None:
@@ -194,7 +249,11 @@ class OriginMatcher:
 
     def check(self, origin: str) -> str:
         """The reason code for ``origin``: ``reasons.ALLOWED`` or why not."""
-        if self.allow_any or origin in self.exact:
+        if self.allow_any:
+            return reasons.ALLOWED
+        if len(origin) > MAX_ORIGIN_LENGTH:  # before hashing it for the lookup
+            return reasons.ORIGIN_MALFORMED
+        if origin in self.exact:
             return reasons.ALLOWED
         parts = split_origin(origin)
         if parts is None:

@@ -89,7 +89,10 @@ def test_a_passed_through_preflight_gets_every_vary_name_merged_into_the_app_var
     server.run(app, method="OPTIONS", ORIGIN=ORIGIN, ACCESS_CONTROL_REQUEST_METHOD="PUT")
     [(_status, headers, _exc)] = server.calls
     vary = [value for name, value in headers if name == "Vary"]
-    assert vary == ["Accept-Encoding, Origin, Access-Control-Request-Method, Access-Control-Request-Headers"]
+    assert vary == [
+        "Accept-Encoding, Origin, Access-Control-Request-Method, Access-Control-Request-Headers, "
+        "Access-Control-Request-Private-Network"
+    ]
 
 
 def test_refusals_are_logged_once_with_kind_origin_and_reason(caplog: pytest.LogCaptureFixture) -> None:
