@@ -131,9 +131,8 @@ def _checked_callable(entry: OriginCheck) -> OriginCheck:
             "wrap it in a function of the origin: lambda origin: bool(check(origin))",
         ) from None
     positional = (inspect.Parameter.POSITIONAL_ONLY, inspect.Parameter.POSITIONAL_OR_KEYWORD)
-    required = [
-        p for p in signature.parameters.values() if p.default is p.empty and p.kind is not p.VAR_POSITIONAL
-    ]
+    variadic = (inspect.Parameter.VAR_POSITIONAL, inspect.Parameter.VAR_KEYWORD)
+    required = [p for p in signature.parameters.values() if p.default is p.empty and p.kind not in variadic]
     if len(required) != 1 or required[0].kind not in positional:
         bare = [p.replace(annotation=p.empty) for p in signature.parameters.values()]
         shown = signature.replace(parameters=bare, return_annotation=signature.empty)

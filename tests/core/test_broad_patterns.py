@@ -187,6 +187,9 @@ def test_each_spelling_of_the_scheme_separator_is_accepted(regex: str) -> None:
         (r"https://app.example\.com", r"https://app\.example\.com", "https://app-example.com"),
         (r"https://shop[0-9]+.(com|org)", r"https://shop[0-9]+\.(com|org)", "https://shop1-com"),
         (r"https://(a|b)\d.[a-z]+\.net", r"https://(a|b)\d\.[a-z]+\.net", "https://a1-x.net"),
+        (r"https://[a-z]+.[a-z]+\.net", r"https://[a-z]+\.[a-z]+\.net", "https://ab-c.net"),
+        (r"https://[ab].[cd]\.net", r"https://[ab]\.[cd]\.net", "https://a-c.net"),
+        (r"https://(a|b).(c|d)\.net", r"https://(a|b)\.(c|d)\.net", "https://a-c.net"),
     ],
 )
 def test_an_unescaped_dot_between_host_labels_is_warned_about_with_the_escaped_fix(
@@ -212,6 +215,8 @@ def test_an_unescaped_dot_between_host_labels_is_warned_about_with_the_escaped_f
         r"https://.{1,20}\.example\.com",
         r"https://pr-[0-9]+\.preview\.example\.com(:[0-9]+)?",
         r"https://a\\b\.example\.com",
+        r"https://(.[a-z]+)\.example\.com",
+        r"https://x.?\.example\.com",
     ],
 )
 def test_regexes_with_every_label_dot_escaped_are_not_warned_about(

@@ -113,7 +113,7 @@ def equals(expected: str, origin: str) -> bool:
     return origin == expected
 
 
-def optional_extra(origin: str, *rest: str, strict: bool = True) -> bool:
+def optional_extra(origin: str, *rest: str, strict: bool = True, **more: str) -> bool:
     return origin == ORIGIN
 
 
