@@ -104,7 +104,7 @@ def _several_origins(value: str) -> list[str]:
     parts = [part for part in re.split(r"[\s,]+", value) if part]
     if "," not in value and sum("://" in part for part in parts) < 2:
         return [value]
-    return [_suggest_canonical(part) if "*" not in part else part for part in parts]
+    return [("*" not in part and _suggest_canonical(part)) or part for part in parts]
 
 
 _CALLABLE_FIX = (

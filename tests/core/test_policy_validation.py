@@ -211,6 +211,7 @@ def test_a_comma_separated_string_is_the_list_it_names(option: str, text: str, l
     [
         ("allow_methods", "GET POST", "pass a list, one name per item: allow_methods=['GET', 'POST']"),
         ("allow_methods", "GET,", "use names such as 'PATCH' without spaces or commas"),
+        ("allow_methods", "GET POST:", "use names such as 'PATCH' without spaces or commas"),
         ("allow_methods", "GET:", "use names such as 'PATCH' without spaces or commas"),
         ("allow_headers", "X-A X-B", "pass a list, one name per item: allow_headers=['X-A', 'X-B']"),
         ("allow_headers", "X-A:", "use names such as 'X-Requested-With' without spaces or commas"),
@@ -245,6 +246,10 @@ def test_an_empty_element_of_a_comma_separated_string_is_an_error_not_skipped() 
         ("https://a.example.com https://b.example.com", ["https://a.example.com", "https://b.example.com"]),
         ("https://a.example.com/,https://*.example.org", ["https://a.example.com", "https://*.example.org"]),
         ("https://a.example.com,", ["https://a.example.com"]),
+        (
+            "https://a.example.com,https://b.example:99999",
+            ["https://a.example.com", "https://b.example:99999"],
+        ),
     ],
 )
 def test_several_origins_in_one_string_are_refused_showing_the_list_to_write(
