@@ -9,6 +9,7 @@ ever reflected.
 
 from __future__ import annotations
 
+import inspect
 import ipaddress
 import re
 import urllib.parse
@@ -18,6 +19,7 @@ from typing import Union
 from . import reasons
 from .errors import ConfigError
 from .logs import loggable, logger
+from .suffixes import is_public_suffix, what_was_checked
 
 #: Longest Origin header we look at; a real one is well under 300 bytes.
 MAX_ORIGIN_LENGTH = 1024
@@ -97,6 +99,52 @@ def _suggest_canonical(value: str) -> str:
     return suggestion if split_origin(suggestion) else ""
 
 
+def _several_origins(value: str) -> list[str]:
+    """The origins of ``"https://a.com, https://b.com"`` (canonical where we can tell), else one item."""
+    parts = [part for part in re.split(r"[\s,]+", value) if part]
+    if "," not in value and sum("://" in part for part in parts) < 2:
+        return [value]
+    return [("*" not in part and _suggest_canonical(part)) or part for part in parts]
+
+
+_CALLABLE_FIX = (
+    "pass a function taking the origin and returning True or False: def allowed(origin: str) -> bool"
+)
+
+
+def _checked_callable(entry: OriginCheck) -> OriginCheck:
+    """Refuse a callable that cannot be an origin check (``str``, ``lambda: True``, two arguments).
+
+    A class called with an origin builds an object, which is always true, so
+    ``allow_origins=[str]`` would grant every origin, credentials included.
+    """
+    if isinstance(entry, type):
+        problem = "is a class: calling it with an origin builds an object, which is always true"
+        raise ConfigError("allow_origins", entry, problem, _CALLABLE_FIX)
+    try:
+        signature = inspect.signature(entry)
+    except (TypeError, ValueError):
+        raise ConfigError(
+            "allow_origins",
+            entry,
+            "is a callable whose parameters cannot be inspected",
+            "wrap it in a function of the origin: lambda origin: bool(check(origin))",
+        ) from None
+    positional = (inspect.Parameter.POSITIONAL_ONLY, inspect.Parameter.POSITIONAL_OR_KEYWORD)
+    variadic = (inspect.Parameter.VAR_POSITIONAL, inspect.Parameter.VAR_KEYWORD)
+    required = [p for p in signature.parameters.values() if p.default is p.empty and p.kind not in variadic]
+    if len(required) != 1 or required[0].kind not in positional:
+        bare = [p.replace(annotation=p.empty) for p in signature.parameters.values()]
+        shown = signature.replace(parameters=bare, return_annotation=signature.empty)
+        raise ConfigError(
+            "allow_origins",
+            entry,
+            f"must take exactly one required positional parameter, the origin; it takes {shown}",
+            _CALLABLE_FIX,
+        )
+    return entry
+
+
 def _origin_error(option: str, value: str) -> ConfigError:
     suggestion = _suggest_canonical(value)
     fix = f"write it as {suggestion!r}" if suggestion else "write it as scheme://host[:port]"
@@ -136,7 +184,7 @@ class OriginMatcher:
         callables: list[OriginCheck] = []
         for entry in origins:
             if callable(entry):
-                callables.append(entry)
+                callables.append(_checked_callable(entry))
             elif not isinstance(entry, str):
                 raise ConfigError(
                     "allow_origins", entry, "is neither a string nor a callable", "list origin strings"
@@ -149,6 +197,13 @@ class OriginMatcher:
                     "send it, so it grants them all"
                 )
                 exact.add(entry)
+            elif (several := _several_origins(entry)) != [entry]:
+                raise ConfigError(
+                    "allow_origins",
+                    entry,
+                    "holds several origins in one string",
+                    f"pass a list, one origin per item: allow_origins={several!r}",
+                )
             elif "*" in entry:
                 self._add_pattern(entry, subdomains, any_port)
             elif split_origin(entry) is None:
@@ -186,13 +241,18 @@ class OriginMatcher:
                 "or allow_origin_regex",
             )
         if wildcard_host:
+            _check_parent(entry, scheme, parsed[1][2:])
             subdomains.add((scheme, parsed[1][2:], "*" if wildcard_port else parsed[2]))
         else:
             any_port.add((scheme, parsed[1]))
 
     def check(self, origin: str) -> str:
         """The reason code for ``origin``: ``reasons.ALLOWED`` or why not."""
-        if self.allow_any or origin in self.exact:
+        if self.allow_any:
+            return reasons.ALLOWED
+        if len(origin) > MAX_ORIGIN_LENGTH:  # before hashing it for the lookup
+            return reasons.ORIGIN_MALFORMED
+        if origin in self.exact:
             return reasons.ALLOWED
         parts = split_origin(origin)
         if parts is None:
@@ -231,19 +291,129 @@ class OriginMatcher:
         loopback = ("localhost", "127.0.0.1", "[::1]")
         hosts = [(o, split_origin(o)) for o in self.exact]
         found = [o for o, parts in hosts if parts and parts[0] == "http" and parts[1] not in loopback]
-        found += [f"http://*.{host}" for scheme, host, _ in self.subdomains if scheme == "http"]
+        found += [
+            f"http://*.{host}"
+            for scheme, host, _ in self.subdomains
+            if scheme == "http" and host not in LOOPBACK_PARENTS
+        ]
         found += [f"http://{h}:*" for scheme, h in self.any_port if scheme == "http" and h not in loopback]
         return sorted(found)
 
 
+#: Parents whose subdomains are all on the user's own machine: browsers resolve
+#: ``*.localhost`` to loopback (RFC 6761), so ``http://*.localhost`` is a safe dev pattern.
+LOOPBACK_PARENTS = frozenset({"localhost"})
+
+
+def _check_parent(entry: str, scheme: str, parent: str) -> None:
+    """Refuse a subdomain pattern whose parent anyone can register names under.
+
+    Always, not only with credentials: such a pattern is as open as ``*`` and
+    never what was meant; ``*`` says "every site" plainly.
+    """
+    if parent in LOOPBACK_PARENTS:
+        return
+    if "." not in parent:
+        problem = f"grants every site under the top-level domain {parent!r}"
+    elif is_public_suffix(parent):
+        problem = f"grants every site registered under {parent!r}, a public suffix ({what_was_checked()})"
+    else:
+        return
+    raise ConfigError(
+        "allow_origins",
+        entry,
+        problem,
+        f"name a domain you own, such as {entry.replace('*.', '*.your-domain.', 1)!r}, or list the origins; "
+        "for every site without credentials, write '*'",
+    )
+
+
+#: Origins no one controls, or that anyone can register: a regex matching one
+#: of them matches far more than its author meant.
+REGEX_PROBES = (
+    "https://cors-wsgi-probe.invalid",
+    "http://cors-wsgi-probe.invalid",
+    "http://x.example",
+    "https://a.b.c.test:8443",
+    "https://corswsgiprobe.com",
+    "https://corswsgiprobe.co.uk",
+    "https://corswsgiprobe.github.io",
+)
+
+_REGEX_FIX = (
+    r"anchor it to your own domain with escaped dots, such as r'https://[a-z0-9-]+\.example\.com'; "
+    "for every site without credentials, write allow_origins='*'"
+)
+
+
 def _compile(regex: RegexEntry) -> re.Pattern[str]:
+    """Compile and vet one origin regex: it must match origins, and only ones someone owns."""
     if isinstance(regex, re.Pattern):
         if not isinstance(regex.pattern, str):
             raise ConfigError("allow_origin_regex", regex, "is a bytes pattern", "use a str pattern")
-        return regex
-    if not isinstance(regex, str):
+        compiled: re.Pattern[str] = regex
+    elif not isinstance(regex, str):
         raise ConfigError("allow_origin_regex", regex, "is not a string or compiled pattern")
-    try:
-        return re.compile(regex)
-    except re.error as error:
-        raise ConfigError("allow_origin_regex", regex, f"does not compile ({error})") from None
+    else:
+        try:
+            compiled = re.compile(regex)
+        except re.error as error:
+            raise ConfigError("allow_origin_regex", regex, f"does not compile ({error})") from None
+    for probe in REGEX_PROBES:
+        if compiled.fullmatch(probe):
+            raise ConfigError(
+                "allow_origin_regex",
+                compiled.pattern,
+                f"matches {probe!r}, so it grants sites nobody controls or anyone can register",
+                _REGEX_FIX,
+            )
+    source = compiled.pattern
+    if not any(separator in source for separator in ("://", r":\/\/", ":/{2}")):
+        raise ConfigError(
+            "allow_origin_regex",
+            source,
+            "cannot match any origin: it has no '://', and it must match the whole scheme://host[:port]",
+            f"include the scheme, such as {'https://' + source.removeprefix('^').removesuffix('$')!r}",
+        )
+    _warn_unescaped_dots(source)
+    return compiled
+
+
+def _warn_unescaped_dots(source: str) -> None:
+    """Warn about ``app.example.com`` in a regex: each ``.`` there matches any character."""
+    escaped = _escape_label_dots(source)
+    if escaped != source:
+        logger.warning(
+            "allow_origin_regex %r has an unescaped '.' between host labels, which matches any "
+            "character (so a lookalike such as 'exampleXcom' passes); write %r",
+            source,
+            escaped,
+        )
+
+
+def _escape_label_dots(source: str) -> str:
+    """``source`` with each unescaped ``.`` before a host label (outside ``[...]``) escaped."""
+    out: list[str] = []
+    in_class = escaped = False
+    for index, char in enumerate(source):
+        if escaped:
+            escaped = False
+        elif char == "\\":
+            escaped = True
+        elif in_class:
+            in_class = char != "]"
+        elif char == "[":
+            in_class = True
+        elif char == "." and _starts_label(source[index - 1 : index], source[index + 1 : index + 2]):
+            out.append("\\")
+        out.append(char)
+    return "".join(out)
+
+
+def _starts_label(before: str, after: str) -> bool:
+    """Whether a ``.`` between these characters reads as a dot between host labels.
+
+    Followed by a letter or digit (``example.com``), or by a group or class
+    right after a label (``[a-z]+.(com|org)``); ``.*`` and ``.+`` are left alone.
+    """
+    return after.isalnum() or (after in ("(", "[") and (before.isalnum() or before in ("]", ")", "+")))

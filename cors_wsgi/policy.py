@@ -15,7 +15,7 @@ from .decision import SAFELISTED_METHODS, Decision, Header
 from .errors import ConfigError, reject_unknown
 from .logs import logger
 from .origins import OriginEntry, OriginMatcher, RegexEntry
-from .tokens import has_control_characters, is_token
+from .tokens import MAX_HEADER_LIST_LENGTH, MAX_METHOD_LENGTH, has_control_characters, is_token
 
 __all__ = [
     "FORBIDDEN_METHODS",
@@ -23,6 +23,7 @@ __all__ = [
     "NORMALIZED_METHODS",
     "OPTION_NAMES",
     "SAFELISTED_METHODS",
+    "SAFELISTED_REQUEST_HEADERS",
     "CORSPolicy",
     "PolicyOptions",
 ]
@@ -36,9 +37,19 @@ FORBIDDEN_METHODS = frozenset({"CONNECT", "TRACE", "TRACK"})
 #: Response headers script can never read, whatever is exposed.
 FORBIDDEN_RESPONSE_HEADERS = frozenset({"set-cookie", "set-cookie2"})
 
-#: Vary for preflight answers, which also depend on what was requested.
-VARY_PREFLIGHT = ("Origin", "Access-Control-Request-Method", "Access-Control-Request-Headers")
-VARY_PREFLIGHT_PRIVATE_NETWORK = (*VARY_PREFLIGHT, "Access-Control-Request-Private-Network")
+#: Request headers allowed once an origin is: the CORS-safelisted names, which
+#: carry no credentials (Starlette allows them too). A browser asks for
+#: Content-Type when its value is not safelisted, as for application/json.
+SAFELISTED_REQUEST_HEADERS = ("Accept", "Accept-Language", "Content-Language", "Content-Type")
+
+#: Vary for preflight answers, which depend on everything requested: asking for
+#: private network access changes the answer whether the policy allows it or not.
+VARY_PREFLIGHT = (
+    "Origin",
+    "Access-Control-Request-Method",
+    "Access-Control-Request-Headers",
+    "Access-Control-Request-Private-Network",
+)
 
 Names = Union[str, Iterable[str]]
 
@@ -134,7 +145,8 @@ class CORSPolicy:
                 "*",
                 "cannot be combined with allow_credentials=True: every site could read "
                 "your users' authenticated responses",
-                "list the origins you trust",
+                "list the origins you trust, such as allow_origins=['https://app.example.com'], "
+                "or drop allow_credentials=True",
             )
         if credentials and origins.insecure_entries():
             logger.warning(
@@ -143,8 +155,11 @@ class CORSPolicy:
                 origins.insecure_entries(),
             )
         methods = _methods(merged["allow_methods"])
-        headers = _names("allow_headers", merged["allow_headers"])
-        exposed = _names("expose_headers", merged["expose_headers"])
+        headers = _names("allow_headers", merged["allow_headers"], MAX_HEADER_LIST_LENGTH)
+        if headers != ("*",):
+            listed = {h.lower() for h in headers}
+            headers += tuple(h for h in SAFELISTED_REQUEST_HEADERS if h.lower() not in listed)
+        exposed = _names("expose_headers", merged["expose_headers"], None)
         if exposed == ("*",) and credentials:
             raise ConfigError(
                 "expose_headers",
@@ -179,16 +194,15 @@ class CORSPolicy:
         set_(self, "actual_refusal_headers", vary)
         set_(self, "wildcard_headers", (("Access-Control-Allow-Origin", "*"), *actual))
         preflight = list(credential_headers)
-        if self.allowed_methods is not None:
+        # An empty list allows only the safelisted GET, HEAD and POST, which need no header.
+        if self.allowed_methods:
             preflight.append(("Access-Control-Allow-Methods", ", ".join(methods)))
-        if self.allowed_headers:
+        if self.allowed_headers is not None:
             preflight.append(("Access-Control-Allow-Headers", ", ".join(headers)))
         if max_age is not None:
             preflight.append(("Access-Control-Max-Age", str(max_age)))
         set_(self, "preflight_headers", tuple(preflight))
-        preflight_vary = (
-            ("Vary", ", ".join(VARY_PREFLIGHT_PRIVATE_NETWORK if private_network else VARY_PREFLIGHT)),
-        )
+        preflight_vary = (("Vary", ", ".join(VARY_PREFLIGHT)),)
         set_(self, "preflight_refusal_headers", preflight_vary)
         no_origin = self.wildcard_headers if origins.allow_any else vary
         set_(self, "no_origin_decision", Decision(False, reasons.NO_ORIGIN, "", None, False, no_origin))
@@ -246,10 +260,23 @@ def _regexes(value: object) -> list[RegexEntry]:
     raise ConfigError("allow_origin_regex", value, "is not a pattern or a list of patterns")
 
 
-def _names(option: str, value: object, case_sensitive: bool = False) -> tuple[str, ...]:
-    """Validated header names (or methods), in order, without duplicates."""
+#: What a valid name looks like, per option, for error messages.
+_EXAMPLES = {
+    "allow_methods": "'PATCH'",
+    "allow_headers": "'X-Requested-With'",
+    "expose_headers": "'X-Total-Count'",
+}
+
+
+def _names(option: str, value: object, longest: int | None, case_sensitive: bool = False) -> tuple[str, ...]:
+    """Validated header names (or methods), in order, without duplicates.
+
+    A string is a comma-separated list (``"GET, POST"``), as the env, ini and
+    Flask loaders read it. ``longest`` is the most a request can carry of it:
+    a longer name could never match.
+    """
     if isinstance(value, str):
-        items: list[object] = [value]
+        items: list[object] = [part.strip(" \t") for part in value.split(",")]
     elif isinstance(value, Iterable):
         items = list(value)
     else:
@@ -257,11 +284,13 @@ def _names(option: str, value: object, case_sensitive: bool = False) -> tuple[st
     names: dict[str, str] = {}
     for item in items:
         if not isinstance(item, str) or has_control_characters(item) or not is_token(item):
+            raise ConfigError(option, item, "is not a valid token", _token_fix(option, item))
+        if longest is not None and len(item) > longest:
             raise ConfigError(
                 option,
                 item,
-                "is not a valid token",
-                "use names such as 'X-Requested-With' without spaces or commas",
+                f"is longer than the {longest} characters we read from a request, so it never matches",
+                "shorten it or remove it",
             )
         names.setdefault(item if case_sensitive else item.lower(), item)
     result = tuple(names.values())
@@ -270,10 +299,31 @@ def _names(option: str, value: object, case_sensitive: bool = False) -> tuple[st
     return result
 
 
+def _token_fix(option: str, item: object) -> str:
+    """How to write a bad name: a list when it holds several, else what a name looks like."""
+    parts = item.replace(",", " ").split() if isinstance(item, str) else []
+    if len(parts) > 1 and all(is_token(part) for part in parts):
+        return f"pass a list, one name per item: {option}={parts!r}"
+    return f"use names such as {_EXAMPLES[option]} without spaces or commas"
+
+
 def _methods(value: object) -> tuple[str, ...]:
-    methods = _names("allow_methods", value, case_sensitive=True)
+    """Methods as browsers send them: the six Fetch normalizes upper-cased, others as written."""
+    methods = _names("allow_methods", value, MAX_METHOD_LENGTH, case_sensitive=True)
     for method in methods:
         if method.upper() in FORBIDDEN_METHODS:
             raise ConfigError("allow_methods", method, "is forbidden in browsers", "remove it")
-    # Browsers upper-case these six (Fetch: normalize a method); others stay as sent.
-    return tuple(dict.fromkeys(m.upper() if m.upper() in NORMALIZED_METHODS else m for m in methods))
+    # A script's "get" arrives as GET, so upper-casing these loses nothing.
+    normalized = tuple(dict.fromkeys(m.upper() if m.upper() in NORMALIZED_METHODS else m for m in methods))
+    for method in normalized:
+        if method != method.upper() and method.upper() not in normalized:
+            logger.warning(
+                "allow_methods lists %r: browsers upper-case only DELETE, GET, HEAD, OPTIONS, POST and "
+                "PUT, so it matches only scripts that write exactly %r; for fetch(url, {method: %r}) "
+                "write %r",
+                method,
+                method,
+                method.upper(),
+                method.upper(),
+            )
+    return normalized

@@ -32,7 +32,10 @@ def test_allowed_request_shows_core_decision_middleware_headers_and_browser_verd
     assert "core decision (preflight): allowed" in result.out
     assert "core decision (request): allowed" in result.out
     assert "  < Access-Control-Allow-Methods: PUT" in result.out
-    assert "  < Vary: Origin, Access-Control-Request-Method, Access-Control-Request-Headers" in result.out
+    assert (
+        "  < Vary: Origin, Access-Control-Request-Method, Access-Control-Request-Headers, "
+        "Access-Control-Request-Private-Network" in result.out
+    )
     assert result.out.rstrip().endswith("allowed: a browser lets the script read the response")
 
 

@@ -77,7 +77,9 @@ def test_serve_answers_a_preflight_and_the_request(served: Running) -> None:
 
     assert preflight.status == 204
     assert preflight.getheader("Access-Control-Allow-Origin") == ORIGIN
-    assert preflight.getheader("Access-Control-Allow-Headers") == "X-Token"
+    assert preflight.getheader("Access-Control-Allow-Headers") == (
+        "X-Token, Accept, Accept-Language, Content-Language, Content-Type"
+    )
     assert actual.status == 200
     assert actual.getheader("Access-Control-Allow-Origin") == ORIGIN
     assert actual.getheader("X-CORS-Decision") == "allowed"

@@ -43,7 +43,10 @@ def test_granted_preflight_is_answered_without_calling_the_app(make_client: Make
     assert response.headers["Access-Control-Allow-Origin"] == ORIGIN
     assert response.headers["Access-Control-Allow-Credentials"] == "true"
     assert response.headers["Access-Control-Allow-Methods"] == "GET, PUT"
-    assert response.headers["Vary"] == "Origin, Access-Control-Request-Method, Access-Control-Request-Headers"
+    assert (
+        response.headers["Vary"] == "Origin, Access-Control-Request-Method, Access-Control-Request-Headers, "
+        "Access-Control-Request-Private-Network"
+    )
     assert calls == []
 
 

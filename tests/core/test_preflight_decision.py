@@ -30,11 +30,17 @@ def test_granted_preflight_lists_methods_headers_and_max_age() -> None:
     assert headers_of(decision) == {
         "Access-Control-Allow-Origin": ORIGIN,
         "Access-Control-Allow-Methods": "GET, PUT",
-        "Access-Control-Allow-Headers": "Content-Type, X-Token",
+        "Access-Control-Allow-Headers": "Content-Type, X-Token, Accept, Accept-Language, Content-Language",
         "Access-Control-Max-Age": "300",
-        "Vary": "Origin, Access-Control-Request-Method, Access-Control-Request-Headers",
+        "Vary": "Origin, Access-Control-Request-Method, Access-Control-Request-Headers, "
+        "Access-Control-Request-Private-Network",
     }
-    assert decision.vary == ("Origin", "Access-Control-Request-Method", "Access-Control-Request-Headers")
+    assert decision.vary == (
+        "Origin",
+        "Access-Control-Request-Method",
+        "Access-Control-Request-Headers",
+        "Access-Control-Request-Private-Network",
+    )
 
 
 def test_method_not_listed_is_refused_with_its_name() -> None:

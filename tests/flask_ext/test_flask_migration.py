@@ -125,7 +125,9 @@ def test_an_unknown_config_key_is_only_a_warning(caplog: pytest.LogCaptureFixtur
     assert "CORS_HEADERS" in caplog.text
 
 
-@pytest.mark.parametrize("origins", ["*", [r"^.*$"], [r"https://.*|null"]])
+@pytest.mark.parametrize(
+    "origins", ["*", [r"^(null|https://.*\.example\.com)$"], [r"https://.*\.example\.com|null"]]
+)
 def test_null_is_never_granted_by_a_pattern(both: Both, origins: object) -> None:
     def setup(module: ModuleType) -> Flask:
         return api_app(module, origins=origins)

@@ -48,7 +48,9 @@ def test_tolerated_oddities_grant_exactly_the_listed_names(raw: str) -> None:
     probe = Probe()
     answer = probe.preflight(ALLOWED_ORIGIN, ACCESS_CONTROL_REQUEST_HEADERS=raw)
     assert answer.grant == ALLOWED_ORIGIN
-    assert answer.get("Access-Control-Allow-Headers") == ["X-Requested-With, Content-Type"]
+    assert answer.get("Access-Control-Allow-Headers") == [
+        "X-Requested-With, Content-Type, Accept, Accept-Language, Content-Language"
+    ]
 
 
 def test_echoed_header_list_is_bounded_and_deduplicated() -> None:

@@ -152,7 +152,9 @@ def test_django_example_takes_its_policy_from_the_cors_setting_through_webtest()
 
     assert preflight["status"] == 204
     assert header(preflight, "Access-Control-Allow-Origin") == [ALLOWED]
-    assert header(preflight, "Access-Control-Allow-Headers") == ["Content-Type, X-CSRFToken"]
+    assert header(preflight, "Access-Control-Allow-Headers") == [
+        "Content-Type, X-CSRFToken, Accept, Accept-Language, Content-Language"
+    ]
     assert actual["status"] == 200
     assert json.loads(actual["body"]) == {"items": ["apple", "pear"]}
     assert header(actual, "Access-Control-Allow-Origin") == [ALLOWED]

@@ -32,7 +32,8 @@ CASES: list[tuple[str, Callable[[], object], tuple[str, object, str, str]]] = [
             "*",
             "cannot be combined with allow_credentials=True: every site could read your users' "
             "authenticated responses",
-            "list the origins you trust",
+            "list the origins you trust, such as allow_origins=['https://app.example.com'], "
+            "or drop allow_credentials=True",
         ),
     ),
     (
@@ -82,7 +83,17 @@ CASES: list[tuple[str, Callable[[], object], tuple[str, object, str, str]]] = [
             "expose_headers",
             "X A",
             "is not a valid token",
-            "use names such as 'X-Requested-With' without spaces or commas",
+            "pass a list, one name per item: expose_headers=['X', 'A']",
+        ),
+    ),
+    (
+        "exposed name with a colon",
+        lambda: CORSPolicy(expose_headers=["X-Total:"]),
+        (
+            "expose_headers",
+            "X-Total:",
+            "is not a valid token",
+            "use names such as 'X-Total-Count' without spaces or commas",
         ),
     ),
     (

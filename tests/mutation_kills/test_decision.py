@@ -14,14 +14,16 @@ from cors_wsgi import CORSPolicy, Decision, RequestFacts, decide, decide_actual,
 
 ORIGIN = "https://app.example.com"
 OTHER = "https://other.example.com"
-PREFLIGHT_VARY = (("Vary", "Origin, Access-Control-Request-Method, Access-Control-Request-Headers"),)
-PRIVATE_VARY = (
+# Asking for private network access changes the answer whether or not the policy allows it.
+PREFLIGHT_VARY = (
     (
         "Vary",
         "Origin, Access-Control-Request-Method, Access-Control-Request-Headers, "
         "Access-Control-Request-Private-Network",
     ),
 )
+# Always allowed once the origin is (issue 14), so always listed in a preflight grant.
+SAFELISTED_ALLOW = ("Access-Control-Allow-Headers", "Accept, Accept-Language, Content-Language, Content-Type")
 
 
 def policy(**options: object) -> CORSPolicy:
@@ -60,7 +62,12 @@ def test_granted_preflight_is_a_complete_grant_value() -> None:
         "",
         ORIGIN,
         True,
-        (("Access-Control-Allow-Origin", ORIGIN), ("Access-Control-Allow-Methods", "PATCH"), *PREFLIGHT_VARY),
+        (
+            ("Access-Control-Allow-Origin", ORIGIN),
+            SAFELISTED_ALLOW,
+            ("Access-Control-Allow-Methods", "PATCH"),
+            *PREFLIGHT_VARY,
+        ),
     )
     assert decision.preflight is True
 
@@ -82,6 +89,7 @@ def test_precomputed_preflight_grant_is_the_same_value_as_a_computed_one() -> No
             (
                 ("Access-Control-Allow-Origin", ORIGIN),
                 ("Access-Control-Allow-Methods", "PUT"),
+                SAFELISTED_ALLOW,
                 ("Access-Control-Max-Age", "5"),
                 *PREFLIGHT_VARY,
             ),
@@ -101,8 +109,9 @@ def test_private_network_grant_adds_its_header_to_a_precomputed_grant() -> None:
         (
             ("Access-Control-Allow-Origin", ORIGIN),
             ("Access-Control-Allow-Methods", "GET, HEAD, POST"),
+            SAFELISTED_ALLOW,
             ("Access-Control-Allow-Private-Network", "true"),
-            *PRIVATE_VARY,
+            *PREFLIGHT_VARY,
         ),
     )
 
@@ -118,7 +127,9 @@ def test_header_list_of_known_names_is_parsed_with_spaces_and_case() -> None:
     cors = policy(allow_headers=["X-A", "X-B"])
     decision = decide_preflight(cors, ORIGIN, "GET", " X-B ,x-a")
     assert decision.allowed is True
-    assert dict(decision.headers)["Access-Control-Allow-Headers"] == "X-A, X-B"
+    assert dict(decision.headers)["Access-Control-Allow-Headers"] == (
+        "X-A, X-B, Accept, Accept-Language, Content-Language, Content-Type"
+    )
 
 
 @pytest.mark.parametrize(
