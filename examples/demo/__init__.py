@@ -71,7 +71,7 @@ CASES = [
 #: The API's policy, but for its one origin: the front page's, known once its port is bound.
 API_OPTIONS: dict[str, Any] = {
     "allow_methods": ["GET", "POST", "PUT"],
-    "allow_headers": ["Content-Type", "Authorization"],
+    "allow_headers": ["Authorization"],
     "expose_headers": ["X-Total-Count"],
     "allow_credentials": True,
     "max_age": 600,
