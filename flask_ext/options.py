@@ -149,7 +149,11 @@ _OPTION_NAMES: Mapping[str, str] = MappingProxyType(
         "allow_credentials": "supports_credentials",
     }
 )
-_OPTION_WORDS = re.compile(r"\b(" + "|".join(_OPTION_NAMES) + r")\b")
+#: The same, in the words of a problem or a fix.
+_OPTION_WORDS: Mapping[str, str] = MappingProxyType(
+    {**_OPTION_NAMES, "allow_origin_regex": "a regex in origins"}
+)
+_OPTION_WORD = re.compile(r"\b(" + "|".join(_OPTION_WORDS) + r")\b")
 #: An origin flask-cors users can copy into the corrected line.
 _EXAMPLE_ORIGIN = "https://app.example.com"
 
@@ -171,8 +175,8 @@ def build_policy(options: Mapping[str, Any], rule: Rule = APP_RULE) -> CORSPolic
         return _build_policy(options, rule)
     except ConfigError as error:
         option = _OPTION_NAMES.get(error.option, error.option)
-        problem = _OPTION_WORDS.sub(lambda m: _OPTION_NAMES[m.group(1)], error.problem)
-        fix = _OPTION_WORDS.sub(lambda m: _OPTION_NAMES[m.group(1)], error.fix)
+        problem = _OPTION_WORD.sub(lambda m: _OPTION_WORDS[m.group(1)], error.problem)
+        fix = _OPTION_WORD.sub(lambda m: _OPTION_WORDS[m.group(1)], error.fix)
         if f"(in {rule.name})" not in problem:
             problem = f"{problem} (in {rule.name})"
         raise ConfigError(option, error.value, problem, fix) from None
