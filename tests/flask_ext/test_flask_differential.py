@@ -161,7 +161,7 @@ def excused(request: browser.Request, ours: browser.Outcome, theirs: browser.Out
     return problem.code == browser.PREFLIGHT_STATUS and actual is not None and actual.response.status == 404
 
 
-@settings(max_examples=600, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(spec=setup, calls=st.lists(st.tuples(paths, fetch), min_size=1, max_size=6))
 def test_flask_ext_never_lets_a_browser_do_what_flask_cors_refuses(
     spec: dict[str, Any], calls: list[tuple[str, browser.Request]]
