@@ -148,7 +148,7 @@ def blueprint_entry(name: str, options: Mapping[str, Any]) -> Entry:
     would grant what flask-cors refuses (credentials, exposed headers).
     """
     merged = {**DEFAULTS, **options}
-    rules = resource_rules(merged.pop("resources"), f"blueprint {name!r}")
+    rules = resource_rules(merged.pop("resources"), f"blueprint {name!r}", "blueprint")
     if len(rules) == 1 and rules[0][0] in ("/*", "*") and not rules[0][1]:
         return build_policy(merged, rules[0][2])
     return PathRouter(

@@ -158,10 +158,11 @@ _OPTION_WORD = re.compile(r"\b(" + "|".join(_OPTION_WORDS) + r")\b")
 _EXAMPLE_ORIGIN = "https://app.example.com"
 
 
-def resource_rule(pattern: object, owner: str) -> Rule:
+def resource_rule(pattern: object, owner: str, variable: str) -> Rule:
     """The rule of one resource pattern of ``CORS(owner, resources=...)``."""
     return Rule(
-        f"CORS({owner}, resources={{{pattern!r}: ...}})", f"CORS({owner}, resources={{{pattern!r}: {{...}}}})"
+        f"CORS({owner}, resources={{{pattern!r}: ...}})",
+        f"CORS({variable}, resources={{{pattern!r}: {{...}}}})",
     )
 
 
@@ -343,17 +344,20 @@ def path_pattern(pattern: object) -> PathPattern:
 
 
 def resource_rules(
-    resources: object, owner: str = "app"
+    resources: object, owner: str = "app", variable: str = "app"
 ) -> list[tuple[PathPattern, Mapping[str, Any], Rule]]:
-    """``resources`` as (core pattern, option overrides, rule): a dict, a list, or one pattern."""
-    top = Rule(f"CORS({owner})", f"CORS({owner}, ...)")
+    """``resources`` as (core pattern, option overrides, rule): a dict, a list, or one pattern.
+
+    ``owner`` names the app or blueprint in errors, ``variable`` in the corrected code they show.
+    """
+    top = Rule(f"CORS({owner})", f"CORS({variable}, ...)")
     if isinstance(resources, Mapping):
         rules: list[tuple[PathPattern, Mapping[str, Any], Rule]] = []
         for pattern, overrides in resources.items():
             if not isinstance(overrides, Mapping):
                 raise ConfigError("resources", overrides, "is not a dict of options")
             check_names(overrides, VIEW_OPTIONS, f"resources[{pattern!r}]")
-            rules.append((path_pattern(pattern), dict(overrides), resource_rule(pattern, owner)))
+            rules.append((path_pattern(pattern), dict(overrides), resource_rule(pattern, owner, variable)))
         return rules
     if isinstance(resources, (str, re.Pattern)):
         return [(path_pattern(resources), {}, top)]
