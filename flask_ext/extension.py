@@ -266,6 +266,7 @@ class _Lookup:
     def _hand_to_flask(self, path: str | None, result: object) -> None:
         if path is None and self.method == self.environ.get("REQUEST_METHOD"):
             self.environ[_ROUTED] = (_routing_snapshot(self.environ), result)
+            self.state.share_routing()
 
 
 class _AppState:
@@ -278,12 +279,14 @@ class _AppState:
         self.blueprints: dict[str, dict[str, Any]] = {}
         self._lock = threading.Lock()
         self._resolve: Callable[[Environ], CORSPolicy | None] | None = None
+        # The core answers preflights itself; only those it passes through reach the Vary wrapper.
         self.middleware = CORSMiddleware(
-            app.wsgi_app, resolver=self._build_and_resolve, preflight_status=PREFLIGHT_STATUS
+            _PassThroughVary(app.wsgi_app),
+            resolver=self._build_and_resolve,
+            preflight_status=PREFLIGHT_STATUS,
         )
-        app.wsgi_app = _PassThroughVary(self.middleware)  # type: ignore[method-assign]
+        app.wsgi_app = self.middleware  # type: ignore[method-assign]
         self.flask_url_adapter = app.create_url_adapter
-        app.create_url_adapter = self._create_url_adapter  # type: ignore[method-assign]
 
     def add_app(self, options: Mapping[str, Any]) -> None:
         """``CORS(app)``: its rules add to those of earlier calls; a pattern listed twice is an error."""
@@ -358,11 +361,19 @@ class _AppState:
         def mark_and_resolve(environ: Environ) -> CORSPolicy | None:
             environ[_HANDLED] = True
             policy = cached(environ)
-            if policy is None:
-                environ[_PASSED_THROUGH] = True
+            if policy is None and environ.get("HTTP_ACCESS_CONTROL_REQUEST_METHOD"):
+                environ[_PASSED_THROUGH] = True  # a preflight (if OPTIONS with an Origin) Flask answers
             return policy
 
         return mark_and_resolve
+
+    def share_routing(self) -> None:
+        """From the first request the resolver routes on, Flask's dispatch reuses its routing.
+
+        Installed only then, so that apps whose policy never needs routing pay nothing for it.
+        """
+        if self.app.create_url_adapter != self._create_url_adapter:
+            self.app.create_url_adapter = self._create_url_adapter  # type: ignore[method-assign]
 
     def _create_url_adapter(self, request: Request | None) -> MapAdapter | None:
         """Flask's URL adapter; for the request the resolver routed, its ``match`` replays that routing."""
@@ -428,13 +439,13 @@ class _PassThroughVary:
         self.app = app
 
     def __call__(self, environ: Environ, start_response: StartResponse) -> Iterable[bytes]:
-        if environ.get("REQUEST_METHOD") != "OPTIONS":
+        if not environ.get(_PASSED_THROUGH):
             return self.app(environ, start_response)
 
         def varying(status: str, headers: list[tuple[str, str]], exc_info: Any = None) -> Any:
-            if environ.get(_PASSED_THROUGH):
-                headers = merge_headers(headers, NO_GRANT.preflight_refusal_headers)
-            return start_response(status, headers, exc_info)
+            return start_response(
+                status, merge_headers(headers, NO_GRANT.preflight_refusal_headers), exc_info
+            )
 
         return self.app(environ, varying)
 
@@ -477,11 +488,14 @@ def _routing_method(environ: Environ) -> str:
 
 
 def _route_key(environ: Environ) -> tuple[str | None, str, str] | None:
-    """The memo key, or None when a part is too long (or not a method) to be kept."""
+    """The memo key, or None when a part is too long (or the method invalid) to be kept."""
     host: str | None = environ.get("HTTP_HOST")
     path: str = environ.get("PATH_INFO", "")
-    method = _routing_method(environ)
-    if (host is not None and len(host) > MAX_KEY_HOST) or len(path) > MAX_KEY_PATH or not _is_method(method):
+    request_method: str = environ.get("REQUEST_METHOD", "GET")
+    method = _routing_method(environ) if request_method == "OPTIONS" else request_method
+    if len(path) > MAX_KEY_PATH or (host is not None and len(host) > MAX_KEY_HOST):
+        return None
+    if method is request_method and not _is_method(method):  # a requested method is checked already
         return None
     return (host, path, method)
 
