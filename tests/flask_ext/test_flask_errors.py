@@ -205,3 +205,12 @@ def test_a_passed_through_preflight_varies_on_what_was_requested() -> None:
 def test_a_plain_options_request_gets_no_preflight_vary() -> None:
     response = passed_through_app().test_client().options("/things")
     assert "access-control-request-method" not in vary(response)
+
+
+def test_a_preflight_outside_every_path_rule_varies_too() -> None:
+    app = Flask(__name__)
+    app.add_url_rule("/other", "other", lambda: "other", methods=["PUT"])
+    CORS(app, resources={"/api/*": {"origins": [ORIGIN]}})
+    response = app.test_client().options("/other", headers=preflight())
+    assert "Access-Control-Allow-Origin" not in response.headers
+    assert {"origin", "access-control-request-method", "access-control-request-headers"} <= vary(response)
