@@ -1,7 +1,9 @@
 """CORS for one blueprint only: the admin API opens to one origin, the rest of the app to none.
 
 ``CORS(blueprint)`` must run before ``app.register_blueprint`` (as in
-flask-cors); its options are layered over ``app.config``'s ``CORS_*`` keys.
+flask-cors). As in flask-cors, a blueprint's options are flask-cors's defaults
+and its own: ``app.config``'s ``CORS_*`` keys and ``CORS(app)``'s options do not
+apply to it, so it never grants more than it says.
 
 Run it: ``python -m examples.flask_blueprints`` (serves http://127.0.0.1:5000).
 """
@@ -26,10 +28,15 @@ def delete_user(name: str) -> ResponseReturnValue:
     return jsonify(deleted=name)
 
 
-CORS(admin, origins=["https://admin.example.com"], methods=["GET", "DELETE"], supports_credentials=True)
+CORS(
+    admin,
+    origins=["https://admin.example.com"],
+    methods=["GET", "DELETE"],
+    supports_credentials=True,
+    max_age=3600,
+)
 
 app = Flask(__name__)
-app.config["CORS_MAX_AGE"] = 3600
 app.register_blueprint(admin)
 
 

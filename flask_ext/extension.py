@@ -11,26 +11,31 @@ the core on its way out.
 
 from __future__ import annotations
 
+import re
 import threading
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from functools import update_wrapper
-from typing import Any, TypeVar, Union, cast
+from typing import Any, NamedTuple, TypeVar, Union, cast
 from urllib.parse import unquote, urlsplit
 
-from flask import Blueprint, Flask, current_app, make_response, request, request_started
+from flask import Blueprint, Flask, Request, current_app, make_response, request, request_started
 from flask.sansio.blueprints import BlueprintSetupState
 from werkzeug.exceptions import HTTPException
-from werkzeug.routing import RequestRedirect
+from werkzeug.routing import MapAdapter, RequestRedirect
+from werkzeug.routing import Rule as URLRule
 from werkzeug.wrappers import Response
 
 from cors_wsgi import CORSMiddleware, CORSPolicy
-from cors_wsgi.middleware import Environ
+from cors_wsgi.middleware import Environ, StartResponse, WSGIApp
 from cors_wsgi.resources import PathPattern, PathRouter
+from cors_wsgi.tokens import MAX_METHOD_LENGTH, is_token
+from cors_wsgi.vary import merge_headers
 
 from .options import (
     APP_OPTIONS,
     DEFAULTS,
     VIEW_OPTIONS,
+    Rule,
     build_policy,
     check_names,
     config_options,
@@ -39,6 +44,8 @@ from .options import (
 
 F = TypeVar("F", bound=Callable[..., Any])
 Entry = Union[CORSPolicy, PathRouter[CORSPolicy]]
+Resolved = tuple[Union[CORSPolicy, None], bool]
+"""A policy (None: pass through) and whether it may be memoized."""
 
 #: Attribute a decorated view carries: its ``cross_origin`` options.
 VIEW_ATTRIBUTE = "_flask_ext_cors_options"
@@ -46,10 +53,32 @@ VIEW_ATTRIBUTE = "_flask_ext_cors_options"
 EXTENSION_KEY = "flask_ext.cors"
 #: Environ key set by the resolver, so a decorated view knows the core handles it.
 _HANDLED = "flask_ext.cors.handled"
-#: Bound on the per-app cache of resolved (host, path, method) triples.
+#: Environ key set when the resolver passes a preflight through to Flask.
+_PASSED_THROUGH = "flask_ext.cors.passed_through"
+#: Environ key of the resolver's routing of the request, which Flask's dispatch reuses.
+_ROUTED = "flask_ext.cors.routed"
+#: Bound on the per-app memo of resolved (host, path, method) triples.
 CACHE_SIZE = 4096
+#: Longest Host and PATH_INFO that go into the memo; longer requests are resolved uncached.
+#: With CACHE_SIZE entries the memo holds at most a few MiB, whatever requests arrive.
+MAX_KEY_HOST = 300
+MAX_KEY_PATH = 1024
 #: Preflights are answered like Flask's automatic OPTIONS response, with 200.
 PREFLIGHT_STATUS = 200
+#: What a path gets when its spellings, routed to one place, select different rules: no origin.
+NO_GRANT = CORSPolicy()
+#: The environ values Flask's routing reads; the resolver's routing is reused only if they are unchanged.
+_ROUTING_KEYS = (
+    "PATH_INFO",
+    "SCRIPT_NAME",
+    "REQUEST_METHOD",
+    "HTTP_HOST",
+    "SERVER_NAME",
+    "SERVER_PORT",
+    "wsgi.url_scheme",
+    "QUERY_STRING",
+)
+_SLASHES = re.compile("/{2,}")
 
 
 class CORS:
@@ -66,6 +95,7 @@ class CORS:
         check_names(options, APP_OPTIONS, "init_app")
         merged = {**self._options, **options}
         if isinstance(app, Blueprint):
+            blueprint_entry(app.name, merged)  # fail here, not at registration
             app.record(
                 lambda state: _state(cast(Flask, state.app)).add_blueprint(_blueprint_name(state), merged)
             )
@@ -76,14 +106,17 @@ class CORS:
 def cross_origin(**options: Any) -> Callable[[F], F]:
     """flask-cors's view decorator, for sync and ``async def`` views.
 
-    The options are layered over the app's at the first request; preflights
-    to the view are answered by the core before Flask dispatches them.
+    The options are layered over flask-cors's defaults and ``app.config`` at
+    the first request; preflights to the view are answered by the core before
+    Flask dispatches them.
     """
     check_names(options, VIEW_OPTIONS, "cross_origin")
-    build_policy({**DEFAULTS, **options})  # fail at import time, not at the first request
     request_started.connect(_install_for_decorated_views)
 
     def decorator(view: F) -> F:
+        rule = _view_rule(view.__name__)
+        build_policy({**DEFAULTS, **options}, rule)  # fail at import time, not at the first request
+
         def wrapper(*args: Any, **kwargs: Any) -> Any:
             automatic = options.get("automatic_options", current_app.config.get("CORS_AUTOMATIC_OPTIONS"))
             if request.method == "OPTIONS" and automatic is not False:
@@ -105,6 +138,26 @@ def cross_origin(**options: Any) -> Callable[[F], F]:
         return wrapper  # type: ignore[return-value]
 
     return decorator
+
+
+def blueprint_entry(name: str, options: Mapping[str, Any]) -> Entry:
+    """A blueprint's policy, or its path rules: flask-cors's defaults and its own options only.
+
+    flask-cors looks for ``CORS_*`` keys on the blueprint, which has no
+    config, and never sees ``CORS(app)``'s options: inheriting either here
+    would grant what flask-cors refuses (credentials, exposed headers).
+    """
+    merged = {**DEFAULTS, **options}
+    rules = resource_rules(merged.pop("resources"), f"blueprint {name!r}", "blueprint")
+    if len(rules) == 1 and rules[0][0] in ("/*", "*") and not rules[0][1]:
+        return build_policy(merged, rules[0][2])
+    return PathRouter(
+        (pattern, build_policy({**merged, **overrides}, rule)) for pattern, overrides, rule in rules
+    )
+
+
+def _view_rule(name: str) -> Rule:
+    return Rule(f"@cross_origin on {name!r}", "@cross_origin(...)")
 
 
 def _install_for_decorated_views(app: Flask, **extra: Any) -> None:
@@ -134,6 +187,88 @@ def _state(app: Flask) -> _AppState:
     return state
 
 
+class _Route(NamedTuple):
+    """Where Flask's URL map sends a request."""
+
+    endpoint: str | None
+    rule: URLRule | None
+    """The URL rule that serves it (the redirect target's, after a redirect); None: 404 or 405."""
+    redirect: str | None
+    """The path Flask redirects to (strict or merged slashes), else None."""
+
+
+_NOWHERE = _Route(None, None, None)
+
+
+class _Lookup:
+    """One request's path and routing, each computed at most once.
+
+    The routing of the request itself is left in the environ for Flask's
+    dispatch, which then does not route again: URL converters run once per
+    request, and one that raises does so inside Flask, where error handlers,
+    ``got_request_exception`` and the CORS headers see it.
+    """
+
+    __slots__ = ("cacheable", "environ", "method", "path", "request", "routes", "state")
+
+    def __init__(self, state: _AppState, environ: Environ) -> None:
+        self.state = state
+        self.environ = environ
+        self.request: Request = state.app.request_class(environ)
+        self.path = self.request.path  # Werkzeug's: decoded, leading slashes collapsed, as Flask routes
+        self.method = _routing_method(environ)
+        self.cacheable = True
+        self.routes: dict[str | None, _Route] = {}
+
+    def route(self, path: str | None = None) -> _Route:
+        """Where Flask sends ``path`` (None: the request's own path) for the routed method."""
+        found = self.routes.get(path)
+        if found is None:
+            found = self.routes[path] = self._route(path)
+        return found
+
+    def _route(self, path: str | None) -> _Route:
+        try:
+            adapter = self.state.flask_url_adapter(self.request)
+        except HTTPException:
+            return _NOWHERE
+        if adapter is None:
+            return _NOWHERE
+        try:
+            rule, values = adapter.match(path, method=self.method, return_rule=True)
+        except RequestRedirect as redirect:
+            self._hand_to_flask(path, redirect)
+            return self._redirect(adapter, redirect)
+        except HTTPException as error:
+            self._hand_to_flask(path, error)
+            return _NOWHERE
+        except Exception as error:
+            # Flask raises it again in its own dispatch; this answer must not be memoized.
+            self._hand_to_flask(path, error)
+            self.cacheable = False
+            return _NOWHERE
+        self._hand_to_flask(path, (rule, values))
+        return _Route(rule.endpoint, rule, None)
+
+    def _redirect(self, adapter: MapAdapter, redirect: RequestRedirect) -> _Route:
+        """A strict-slashes or merged-slashes redirect: the target's route."""
+        script = adapter.script_name.rstrip("/")
+        target = unquote(urlsplit(redirect.new_url).path[len(script) :])
+        try:
+            rule = adapter.match(target, method=self.method, return_rule=True)[0]
+        except HTTPException:
+            return _Route(None, None, target)
+        except Exception:
+            self.cacheable = False
+            return _Route(None, None, target)
+        return _Route(rule.endpoint, rule, target)
+
+    def _hand_to_flask(self, path: str | None, result: object) -> None:
+        if path is None and self.method == self.environ.get("REQUEST_METHOD"):
+            self.environ[_ROUTED] = (_routing_snapshot(self.environ), result)
+            self.state.share_routing()
+
+
 class _AppState:
     """One app's CORS configuration and the middleware that applies it."""
 
@@ -144,16 +279,20 @@ class _AppState:
         self.blueprints: dict[str, dict[str, Any]] = {}
         self._lock = threading.Lock()
         self._resolve: Callable[[Environ], CORSPolicy | None] | None = None
+        # The core answers preflights itself; only those it passes through reach the Vary wrapper.
         self.middleware = CORSMiddleware(
-            app.wsgi_app, resolver=self._build_and_resolve, preflight_status=PREFLIGHT_STATUS
+            _PassThroughVary(app.wsgi_app),
+            resolver=self._build_and_resolve,
+            preflight_status=PREFLIGHT_STATUS,
         )
         app.wsgi_app = self.middleware  # type: ignore[method-assign]
+        self.flask_url_adapter = app.create_url_adapter
 
     def add_app(self, options: Mapping[str, Any]) -> None:
         """``CORS(app)``: its rules add to those of earlier calls; a pattern listed twice is an error."""
         base = {**DEFAULTS, **config_options(self.app.config), **options}
         rules = resource_rules(base["resources"])
-        added = [(pattern, build_policy({**base, **overrides})) for pattern, overrides in rules]
+        added = [(pattern, build_policy({**base, **overrides}, rule)) for pattern, overrides, rule in rules]
         PathRouter(self.app_rules + added)  # a duplicate or shadowed rule fails here, changing nothing
         self.app_rules += added
         self.app_options = {k: v for k, v in options.items() if k != "resources"}
@@ -161,7 +300,7 @@ class _AppState:
 
     def add_blueprint(self, name: str, options: Mapping[str, Any]) -> None:
         self.blueprints[name] = dict(options)
-        self._blueprint_entry(self._base(), options)  # validate now
+        blueprint_entry(name, options)  # validate now, under the registered name
         self._rebuild()
 
     def _rebuild(self) -> None:
@@ -170,26 +309,13 @@ class _AppState:
             self._resolve = None
             self.middleware.reconfigure(resolver=self._build_and_resolve)
 
-    def _base(self) -> dict[str, Any]:
-        base = {**DEFAULTS, **config_options(self.app.config), **(self.app_options or {})}
-        base.pop("resources")
-        return base
+    def _view_options(self, options: Mapping[str, Any]) -> dict[str, Any]:
+        """A decorated view's options: defaults, ``app.config`` and the decorator's, as in flask-cors."""
+        return {**DEFAULTS, **config_options(self.app.config), **options}
 
-    def _app_router(self) -> PathRouter[CORSPolicy] | None:
-        if not self.app_rules:
-            return None
-        return PathRouter(self.app_rules)
-
-    def _blueprint_entry(self, base: Mapping[str, Any], options: Mapping[str, Any]) -> Entry:
-        merged = {**base, **options}
-        rules = resource_rules(merged.pop("resources", DEFAULTS["resources"]))
-        if len(rules) == 1 and rules[0][0] in ("/*", "*") and not rules[0][1]:
-            return build_policy(merged)
-        return PathRouter((pattern, build_policy({**merged, **overrides})) for pattern, overrides in rules)
-
-    def _endpoints(self, base: Mapping[str, Any]) -> dict[str, Entry]:
+    def _endpoints(self) -> dict[str, Entry]:
         """endpoint -> policy (decorated views) or a blueprint's policy or path rules."""
-        blueprints = {name: self._blueprint_entry(base, opts) for name, opts in self.blueprints.items()}
+        blueprints = {name: blueprint_entry(name, opts) for name, opts in self.blueprints.items()}
         table: dict[str, Entry] = {}
         for endpoint, view in self.app.view_functions.items():
             name = endpoint.rpartition(".")[0]
@@ -197,9 +323,7 @@ class _AppState:
                 name = name.rpartition(".")[0]
             decorated = getattr(view, VIEW_ATTRIBUTE, None)
             if decorated is not None:
-                layers = (base, self.blueprints.get(name, {}), decorated)
-                merged = {k: v for layer in layers for k, v in layer.items() if k != "resources"}
-                table[endpoint] = build_policy(merged)
+                table[endpoint] = build_policy(self._view_options(decorated), _view_rule(endpoint))
             elif name:
                 table[endpoint] = blueprints[name]
         return table
@@ -214,51 +338,51 @@ class _AppState:
         return resolve(environ)
 
     def _resolver(self) -> Callable[[Environ], CORSPolicy | None]:
-        router = self._app_router()
-        endpoints = self._endpoints(self._base())
-        if not endpoints:
-            if router is None:
-                return _pass_through
-            if len(self.app_rules) == 1 and self.app_rules[0][0] in ("/*", "*"):
-                only = self.app_rules[0][1]
-                return lambda environ: only  # CORS(app): one policy, no lookup at all
-            return _cached(lambda environ: router.match(environ.get("PATH_INFO", "")), _path_key)
-        endpoint_of = self._endpoint
+        router = PathRouter(self.app_rules) if self.app_rules else None
+        endpoints = self._endpoints()
+        if not endpoints and len(self.app_rules) == 1 and self.app_rules[0][0] in ("/*", "*"):
+            only = self.app_rules[0][1]
+            return lambda environ: only  # CORS(app): one policy for every path, no lookup at all
 
-        def resolve(environ: Environ) -> CORSPolicy | None:
-            entry = endpoints.get(endpoint_of(environ))  # type: ignore[arg-type]
-            path = environ.get("PATH_INFO", "")
+        def resolve(environ: Environ) -> Resolved:
+            lookup = _Lookup(self, environ)
+            entry: Entry | None = None
+            if endpoints:
+                endpoint = lookup.route().endpoint
+                entry = endpoints.get(endpoint) if endpoint is not None else None
             if isinstance(entry, PathRouter):
-                entry = entry.match(path)
+                entry = _by_path(entry, lookup)
             if entry is None and router is not None:
-                return router.match(path)
-            return entry
+                entry = _by_path(router, lookup)
+            return entry, lookup.cacheable
 
-        cached = _cached(resolve, _route_key)
+        cached = _cached(resolve)
 
         def mark_and_resolve(environ: Environ) -> CORSPolicy | None:
             environ[_HANDLED] = True
-            return cached(environ)
+            policy = cached(environ)
+            if policy is None and environ.get("HTTP_ACCESS_CONTROL_REQUEST_METHOD"):
+                environ[_PASSED_THROUGH] = True  # a preflight (if OPTIONS with an Origin) Flask answers
+            return policy
 
         return mark_and_resolve
 
-    def _endpoint(self, environ: Environ) -> str | None:
-        """The endpoint Flask will dispatch to, through Flask's own URL adapter."""
-        method = _routing_method(environ)
-        try:
-            adapter = self.app.create_url_adapter(self.app.request_class(environ))
-            if adapter is None:
-                return None
-            try:
-                endpoint: str = adapter.match(method=method)[0]
-            except RequestRedirect as redirect:
-                # A strict-slashes redirect: the preflight gets the answer of the target route.
-                target = urlsplit(redirect.new_url).path
-                script = adapter.script_name.rstrip("/")
-                endpoint = adapter.match(unquote(target[len(script) :]), method=method)[0]
-        except HTTPException:
-            return None
-        return endpoint
+    def share_routing(self) -> None:
+        """From the first request the resolver routes on, Flask's dispatch reuses its routing.
+
+        Installed only then, so that apps whose policy never needs routing pay nothing for it.
+        """
+        if self.app.create_url_adapter != self._create_url_adapter:
+            self.app.create_url_adapter = self._create_url_adapter  # type: ignore[method-assign]
+
+    def _create_url_adapter(self, request: Request | None) -> MapAdapter | None:
+        """Flask's URL adapter; for the request the resolver routed, its ``match`` replays that routing."""
+        adapter = self.flask_url_adapter(request)
+        if request is not None and adapter is not None:
+            routed = request.environ.pop(_ROUTED, None)
+            if routed is not None and routed[0] == _routing_snapshot(request.environ):
+                adapter.match = _replay(adapter.match, routed[1])  # type: ignore[method-assign]
+        return adapter
 
     def serve_unwrapped(self, view: Callable[..., Any], response: Any) -> Response:
         """A decorated view's response when the app had no middleware yet (only ``@cross_origin``).
@@ -266,56 +390,142 @@ class _AppState:
         The middleware now installed serves later requests; this one goes
         through a middleware of its own with the view's policy.
         """
-        policy = build_policy({**self._base(), **getattr(view, VIEW_ATTRIBUTE)})
+        options = self._view_options(getattr(view, VIEW_ATTRIBUTE))
+        policy = build_policy(options, _view_rule(view.__name__))
         flask_response = make_response(response)
         middleware = CORSMiddleware(flask_response, policy=policy, preflight_status=PREFLIGHT_STATUS)
         return Response.from_app(middleware, request.environ)
 
 
-def _pass_through(environ: Environ) -> None:
-    return None
+def _by_path(router: PathRouter[CORSPolicy], lookup: _Lookup, path: str | None = None) -> CORSPolicy | None:
+    """The rule for the path as Flask routes it, never a looser one for another spelling of a view.
+
+    Werkzeug serves ``/x/`` from a ``strict_slashes=False`` route ``/x`` (and
+    the reverse), and redirects ``/a//b`` to ``/a/b`` and ``/x`` to a route
+    ``/x/``. When the rules agree on the merged and slash-toggled spellings, the
+    answer is theirs without routing. Otherwise Flask's routing decides: a
+    redirect takes the rule of its target, a 404 or 405 that of the path as
+    written (as flask-cors), a view the rule of its own spelling, and any
+    other spelling that reaches the view gets no grant (fail closed).
+    """
+    own = path is None
+    written = lookup.path if path is None else path
+    policy = router.match(written)
+    merged = _SLASHES.sub("/", written)
+    toggled = merged[:-1] if merged.endswith("/") else merged + "/"
+    merges_alike = merged == written or router.match(merged) is policy
+    if merges_alike and (merged == "/" or router.match(toggled) is policy):
+        return policy
+    found = lookup.route(None if own else written)
+    if found.redirect is not None:
+        return _by_path(router, lookup, found.redirect) if own else NO_GRANT
+    if found.rule is None:
+        return policy
+    canonical = merges_alike and (
+        found.rule.strict_slashes or found.rule.rule.endswith("/") == merged.endswith("/")
+    )
+    return policy if canonical else NO_GRANT
+
+
+class _PassThroughVary:
+    """Flask's own answer to a preflight the resolver passed through still varies on the request.
+
+    The resolver routes a preflight by its Access-Control-Request-Method, so
+    whether the core answers it depends on that header: a shared cache must
+    not reuse the answer for another origin, method or header list.
+    """
+
+    def __init__(self, app: WSGIApp) -> None:
+        self.app = app
+
+    def __call__(self, environ: Environ, start_response: StartResponse) -> Iterable[bytes]:
+        if not environ.get(_PASSED_THROUGH):
+            return self.app(environ, start_response)
+
+        def varying(status: str, headers: list[tuple[str, str]], exc_info: Any = None) -> Any:
+            return start_response(
+                status, merge_headers(headers, NO_GRANT.preflight_refusal_headers), exc_info
+            )
+
+        return self.app(environ, varying)
+
+
+def _replay(match: Callable[..., Any], result: object) -> Callable[..., Any]:
+    """``match`` whose first call as Flask makes it (``match(return_rule=True)``) returns ``result``."""
+    pending = [result]
+
+    def replayed(*args: Any, **kwargs: Any) -> Any:
+        if args or kwargs != {"return_rule": True} or not pending:
+            return match(*args, **kwargs)
+        outcome = pending.pop()
+        if isinstance(outcome, BaseException):
+            raise outcome
+        return outcome
+
+    return replayed
+
+
+def _routing_snapshot(environ: Environ) -> tuple[object, ...]:
+    return tuple(environ.get(key) for key in _ROUTING_KEYS)
+
+
+def _is_method(value: str) -> bool:
+    return len(value) <= MAX_METHOD_LENGTH and is_token(value)
 
 
 def _routing_method(environ: Environ) -> str:
-    """A preflight is routed as the request it announces, so it finds that request's view."""
+    """A preflight is routed as the request it announces, so it finds that request's view.
+
+    An invalid Access-Control-Request-Method (not a token, or too long) is
+    refused by the core whatever the route; it is routed as plain OPTIONS.
+    """
     method: str = environ.get("REQUEST_METHOD", "GET")
     if method == "OPTIONS" and environ.get("HTTP_ORIGIN") is not None:
-        return environ.get("HTTP_ACCESS_CONTROL_REQUEST_METHOD") or method
+        requested: str | None = environ.get("HTTP_ACCESS_CONTROL_REQUEST_METHOD")
+        if requested and _is_method(requested):
+            return requested
     return method
 
 
-def _path_key(environ: Environ) -> object:
-    return environ.get("PATH_INFO", "")
+def _route_key(environ: Environ) -> tuple[str | None, str, str] | None:
+    """The memo key, or None when a part is too long (or the method invalid) to be kept."""
+    host: str | None = environ.get("HTTP_HOST")
+    path: str = environ.get("PATH_INFO", "")
+    request_method: str = environ.get("REQUEST_METHOD", "GET")
+    method = _routing_method(environ) if request_method == "OPTIONS" else request_method
+    if len(path) > MAX_KEY_PATH or (host is not None and len(host) > MAX_KEY_HOST):
+        return None
+    if method is request_method and not _is_method(method):  # a requested method is checked already
+        return None
+    return (host, path, method)
 
 
-def _route_key(environ: Environ) -> object:
-    return (environ.get("HTTP_HOST"), environ.get("PATH_INFO", ""), _routing_method(environ))
-
-
-def _cached(
-    resolve: Callable[[Environ], CORSPolicy | None], key_of: Callable[[Environ], object]
-) -> Callable[[Environ], CORSPolicy | None]:
-    """``resolve`` behind a bounded cache: repeated routes cost one dict lookup.
+def _cached(resolve: Callable[[Environ], Resolved]) -> Callable[[Environ], CORSPolicy | None]:
+    """``resolve`` behind a bounded memo: repeated routes cost one dict lookup.
 
     Finding the endpoint through Flask's URL adapter costs about a third of a
     Flask request, and regex resource rules are tried one by one, so the
-    answer is memoized. It is a pure function of the key
-    (the routes are final after the first request), never holds request data
-    beyond the key, and is cleared when full: sharing it cannot leak anything
-    from one request into another's response.
+    answer is memoized. It is a pure function of the key (the routes are
+    final after the first request). Keys are bounded in length and count (the
+    memo is cleared when full), so no request can make it hold more than a
+    few MiB; a longer request is resolved without it, as is one whose routing
+    raised.
     """
     cache: dict[object, CORSPolicy | None] = {}
 
     def cached(environ: Environ) -> CORSPolicy | None:
-        key = key_of(environ)
+        key = _route_key(environ)
+        if key is None:
+            return resolve(environ)[0]
         try:
             return cache[key]
         except KeyError:
             pass
-        policy = resolve(environ)
-        if len(cache) >= CACHE_SIZE:
-            cache.clear()
-        cache[key] = policy
+        policy, cacheable = resolve(environ)
+        if cacheable:
+            if len(cache) >= CACHE_SIZE:
+                cache.clear()
+            cache[key] = policy
         return policy
 
     return cached

@@ -7,11 +7,12 @@ never per request.
 
 from __future__ import annotations
 
+import difflib
 import re
 from collections.abc import Callable, Iterable, Mapping
 from datetime import timedelta
 from types import MappingProxyType
-from typing import Any
+from typing import Any, NamedTuple
 
 from cors_wsgi import ConfigError, CORSPolicy
 from cors_wsgi.errors import reject_unknown
@@ -44,6 +45,29 @@ VIEW_OPTIONS = APP_OPTIONS - {"resources", "intercept_exceptions"}
 #: ``app.config`` key -> option name.
 CONFIG_KEYS: Mapping[str, str] = MappingProxyType({"CORS_" + name.upper(): name for name in DEFAULTS})
 
+#: Other libraries' names for a setting (django-cors-headers, Starlette, cors_wsgi) -> flask-cors's.
+OTHER_LIBRARY_KEYS: Mapping[str, str] = MappingProxyType(
+    {
+        "CORS_ALLOWED_ORIGINS": "CORS_ORIGINS",
+        "CORS_ALLOW_ORIGINS": "CORS_ORIGINS",
+        "CORS_ALLOW_ORIGIN": "CORS_ORIGINS",
+        "CORS_ORIGIN_WHITELIST": "CORS_ORIGINS",
+        "CORS_ALLOW_ALL_ORIGINS": "CORS_ORIGINS",
+        "CORS_ORIGIN_ALLOW_ALL": "CORS_ORIGINS",
+        "CORS_ALLOWED_ORIGIN_REGEXES": "CORS_ORIGINS",
+        "CORS_ALLOW_ORIGIN_REGEX": "CORS_ORIGINS",
+        "CORS_ORIGIN_REGEX_WHITELIST": "CORS_ORIGINS",
+        "CORS_ALLOW_CREDENTIALS": "CORS_SUPPORTS_CREDENTIALS",
+        "CORS_ALLOWED_METHODS": "CORS_METHODS",
+        "CORS_ALLOW_METHODS": "CORS_METHODS",
+        "CORS_PREFLIGHT_MAX_AGE": "CORS_MAX_AGE",
+    }
+)
+#: Keys flask-cors's documentation sets although flask-cors ignores them: accepted, with a warning.
+IGNORED_KEYS = frozenset({"CORS_HEADERS"})
+#: How close (difflib ratio) an unknown key must be to a setting to count as its misspelling.
+NEAR_MISS_CUTOFF = 0.8
+
 #: The characters that make flask-cors read a string as a regular expression.
 _REGEX_HINTS = frozenset("*\\]?$^[()")
 _FLAGS = (
@@ -63,15 +87,28 @@ def check_names(options: Mapping[str, Any], known: frozenset[str], where: str) -
 
 
 def config_options(config: Mapping[str, Any]) -> dict[str, Any]:
-    """The ``CORS_*`` settings of ``app.config`` as option names (None means unset, as in flask-cors)."""
+    """The ``CORS_*`` settings of ``app.config`` as option names (None means unset, as in flask-cors).
+
+    A near-miss of a setting (``CORS_ORIGIN``) or another library's name for
+    one (``CORS_ALLOWED_ORIGINS``) is an error: ignored, it would leave the
+    default ``origins="*"`` in force. ``CORS_HEADERS``, which flask-cors's
+    own documentation sets and ignores, and unrelated names are only logged.
+    """
     options = {name: config[key] for key, name in CONFIG_KEYS.items() if config.get(key) is not None}
-    for key in config:
-        if key.startswith("CORS_") and key not in CONFIG_KEYS:
-            # Not an error: flask-cors's own README sets CORS_HEADERS, which it ignores.
-            try:
-                reject_unknown([key], CONFIG_KEYS, "app.config")
-            except ConfigError as error:
-                logger.warning("app.config[%r] is ignored: %s", key, error.fix)
+    for key in sorted(k for k in config if isinstance(k, str) and k.startswith("CORS_")):
+        if key in CONFIG_KEYS:
+            continue
+        meant = OTHER_LIBRARY_KEYS.get(key) or next(
+            iter(difflib.get_close_matches(key, CONFIG_KEYS, n=1, cutoff=NEAR_MISS_CUTOFF)), None
+        )
+        if meant is not None and key not in IGNORED_KEYS:
+            raise ConfigError(
+                f"app.config[{key!r}]",
+                config[key],
+                "is not a flask-cors setting, so it would be ignored and the default apply",
+                f"did you mean {meant!r}?",
+            )
+        logger.warning("app.config[%r] is not a flask-cors setting and is ignored", key)
     return options
 
 
@@ -80,8 +117,73 @@ def is_regex(value: str) -> bool:
     return not _REGEX_HINTS.isdisjoint(value)
 
 
-def build_policy(options: Mapping[str, Any]) -> CORSPolicy:
-    """The core policy for merged flask-cors options (defaults included)."""
+class Rule(NamedTuple):
+    """Where a set of options comes from, so that an error names it and shows the corrected code."""
+
+    name: str
+    """How an error names the rule: ``CORS(app)``, ``@cross_origin on 'profile'``, ..."""
+    call: str
+    """The code that sets the options, with ``...`` (keywords) or ``{...}`` (a dict) where they go."""
+
+    def with_options(self, **options: object) -> str:
+        """The call written with ``options``, as the user would type it (in double quotes)."""
+        if "{...}" in self.call:
+            inner = ", ".join(f"{name!r}: {value!r}" for name, value in options.items())
+            written = self.call.replace("{...}", "{" + inner + "}")
+        else:
+            written = self.call.replace(
+                "...", ", ".join(f"{name}={value!r}" for name, value in options.items())
+            )
+        return written.replace("'", '"')
+
+
+#: The rule of ``CORS(app)`` itself.
+APP_RULE = Rule("CORS(app)", "CORS(app, ...)")
+
+#: Core option names -> flask-cors's, so that errors use the names the user wrote.
+_OPTION_NAMES: Mapping[str, str] = MappingProxyType(
+    {
+        "allow_origins": "origins",
+        "allow_origin_regex": "origins",
+        "allow_methods": "methods",
+        "allow_credentials": "supports_credentials",
+    }
+)
+#: The same, in the words of a problem or a fix.
+_OPTION_WORDS: Mapping[str, str] = MappingProxyType(
+    {**_OPTION_NAMES, "allow_origin_regex": "a regex in origins"}
+)
+_OPTION_WORD = re.compile(r"\b(" + "|".join(_OPTION_WORDS) + r")\b")
+#: An origin flask-cors users can copy into the corrected line.
+_EXAMPLE_ORIGIN = "https://app.example.com"
+
+
+def resource_rule(pattern: object, owner: str, variable: str) -> Rule:
+    """The rule of one resource pattern of ``CORS(owner, resources=...)``."""
+    return Rule(
+        f"CORS({owner}, resources={{{pattern!r}: ...}})",
+        f"CORS({variable}, resources={{{pattern!r}: {{...}}}})",
+    )
+
+
+def build_policy(options: Mapping[str, Any], rule: Rule = APP_RULE) -> CORSPolicy:
+    """The core policy for merged flask-cors options (defaults included).
+
+    A ConfigError, from here or from the core, names flask-cors's option and
+    the rule it comes from.
+    """
+    try:
+        return _build_policy(options, rule)
+    except ConfigError as error:
+        option = _OPTION_NAMES.get(error.option, error.option)
+        problem = _OPTION_WORD.sub(lambda m: _OPTION_WORDS[m.group(1)], error.problem)
+        fix = _OPTION_WORD.sub(lambda m: _OPTION_WORDS[m.group(1)], error.fix)
+        if f"(in {rule.name})" not in problem:
+            problem = f"{problem} (in {rule.name})"
+        raise ConfigError(option, error.value, problem, fix) from None
+
+
+def _build_policy(options: Mapping[str, Any], rule: Rule) -> CORSPolicy:
     for flag in _FLAGS:
         if type(options[flag]) is not bool:
             raise ConfigError(flag, options[flag], "must be True or False", "use a bool, not a string")
@@ -91,7 +193,7 @@ def build_policy(options: Mapping[str, Any]) -> CORSPolicy:
             "origin's CORS answer to another"
         )
     allow_origins, allow_origin_regex = _origins(
-        options["origins"], options["supports_credentials"], options["send_wildcard"]
+        options["origins"], options["supports_credentials"], options["send_wildcard"], rule
     )
     return CORSPolicy(
         allow_origins=allow_origins,
@@ -111,7 +213,7 @@ def _reflect_any(origin: str) -> bool:
 
 
 def _origins(
-    value: object, credentials: object, send_wildcard: object
+    value: object, credentials: object, send_wildcard: object, rule: Rule
 ) -> tuple[list[str | Callable[[str], bool]], list[re.Pattern[str]]]:
     entries: list[object] = (
         [value] if isinstance(value, (str, re.Pattern)) or callable(value) else _as_list("origins", value)
@@ -120,10 +222,12 @@ def _origins(
         if credentials is True:
             raise ConfigError(
                 "origins",
-                "*",
-                "cannot be combined with supports_credentials=True: flask-cors then reflects every "
-                "origin with cookies allowed, so any site can read your users' data",
-                "list the origins you trust",
+                value,
+                "cannot be combined with supports_credentials=True (origins defaults to '*'): "
+                "flask-cors then reflects every origin with cookies allowed, so any site can read "
+                "your users' data",
+                "list the origins you trust: "
+                + rule.with_options(origins=[_EXAMPLE_ORIGIN], supports_credentials=True),
             )
         return (["*"] if send_wildcard is True else [_reflect_any]), []
     origins: list[str | Callable[[str], bool]] = []
@@ -135,17 +239,32 @@ def _origins(
             origins.append(entry)
         elif not isinstance(entry, str):
             raise ConfigError("origins", entry, "is not a string, compiled regex or callable")
-        elif _is_subdomain_pattern(entry) or not is_regex(entry):
+        elif "," in entry and not is_regex(entry):
+            listed = [part.strip() for part in entry.split(",") if part.strip()]
+            raise ConfigError(
+                "origins",
+                entry,
+                "is one string with commas: flask-cors never splits origins, so it would never match",
+                f"pass a list: {rule.with_options(origins=listed)}",
+            )
+        elif _is_core_pattern(entry) or not is_regex(entry):
             origins.append(entry)
         else:
             regexes.append(_compile("origins", entry, re.IGNORECASE))
     return origins, regexes
 
 
-def _is_subdomain_pattern(value: str) -> bool:
-    """``scheme://*.host[:port]``: handed to the core's subdomain matcher, not read as a regex."""
+def _is_core_pattern(value: str) -> bool:
+    """``scheme://*.host[:port]`` or ``scheme://host:*``: the core's patterns, not read as regexes.
+
+    flask-cors would read ``http://localhost:*`` as a regex (``localhost``
+    followed by any number of colons, matched as a prefix); the core's any-port
+    pattern means what its users want.
+    """
     scheme, separator, rest = value.partition("://")
-    return bool(separator) and rest.startswith("*.") and not is_regex(scheme + rest[2:])
+    host = rest[2:] if rest.startswith("*.") else rest
+    host = host[:-2] if host.endswith(":*") else host
+    return bool(separator) and host != rest and not is_regex(scheme + host)
 
 
 def _allow_headers(value: object) -> list[str]:
@@ -224,16 +343,22 @@ def path_pattern(pattern: object) -> PathPattern:
     return _compile("resources", pattern)
 
 
-def resource_rules(resources: object) -> list[tuple[PathPattern, Mapping[str, Any]]]:
-    """``resources`` as (core pattern, option overrides) pairs: a dict, a list, or one pattern."""
+def resource_rules(
+    resources: object, owner: str = "app", variable: str = "app"
+) -> list[tuple[PathPattern, Mapping[str, Any], Rule]]:
+    """``resources`` as (core pattern, option overrides, rule): a dict, a list, or one pattern.
+
+    ``owner`` names the app or blueprint in errors, ``variable`` in the corrected code they show.
+    """
+    top = Rule(f"CORS({owner})", f"CORS({variable}, ...)")
     if isinstance(resources, Mapping):
-        rules: list[tuple[PathPattern, Mapping[str, Any]]] = []
+        rules: list[tuple[PathPattern, Mapping[str, Any], Rule]] = []
         for pattern, overrides in resources.items():
             if not isinstance(overrides, Mapping):
                 raise ConfigError("resources", overrides, "is not a dict of options")
             check_names(overrides, VIEW_OPTIONS, f"resources[{pattern!r}]")
-            rules.append((path_pattern(pattern), dict(overrides)))
+            rules.append((path_pattern(pattern), dict(overrides), resource_rule(pattern, owner, variable)))
         return rules
     if isinstance(resources, (str, re.Pattern)):
-        return [(path_pattern(resources), {})]
-    return [(path_pattern(pattern), {}) for pattern in _as_list("resources", resources)]
+        return [(path_pattern(resources), {}, top)]
+    return [(path_pattern(pattern), {}, top) for pattern in _as_list("resources", resources)]

