@@ -145,7 +145,7 @@ def build(module: ModuleType, spec: dict[str, Any]) -> Flask:
 def judge(app: Flask, path: str, request: browser.Request) -> browser.Outcome:
     """What a browser does with ``request`` to ``path`` (sent as PATH_INFO exactly, ``//`` included)."""
 
-    def transport(method: str, headers: Any) -> browser.Response:
+    def transport(_url: object, method: str, headers: Any) -> browser.Response:
         environ = EnvironBuilder(path="/", method=method, headers=list(headers)).get_environ()
         environ["PATH_INFO"] = path
         _body, status, response_headers = run_wsgi_app(app.wsgi_app, environ, buffered=True)
