@@ -176,7 +176,9 @@ class Browser:
             extra: list[Header] = [("Cookie", cookie)] if include and cookie and not is_preflight else []
             # A redirect that turns the request into a GET drops the body, as fetch() does.
             sent_body = b"" if is_preflight or sent_method in ("GET", "HEAD") else payload
-            return self._send(to or target, sent_method, [*sent, *extra], sent_body)
+            response = self._send(to or target, sent_method, [*sent, *extra], sent_body)
+            # A server sends no body in answer to HEAD, whatever the app returns (RFC 9110).
+            return response._replace(body=b"") if sent_method == "HEAD" else response
 
         outcome = browser.run(request, transport, target)
         return _result(outcome)

@@ -380,3 +380,10 @@ def test_what_fetch_would_refuse_is_an_error_naming_the_option(make: Callable[[]
         make()
     assert raised.value.option == option
     assert raised.value.fix
+
+
+def test_a_head_response_has_no_body_whatever_the_app_returns() -> None:
+    """A server never sends a body after HEAD; Chromium shows script none."""
+    r = Browser(api(Echo())).fetch("/items", method="HEAD")
+    assert r.allowed, r.explanation
+    assert r.body == b""
