@@ -50,6 +50,10 @@ class Result(NamedTuple):
     outcome: browser.Outcome
     """Every step, as the browser model recorded it."""
 
+    def __repr__(self) -> str:
+        """Short, so that a failed assert shows the verdict and not every exchange."""
+        return f"Result(allowed={self.allowed}, reason={self.reason!r}, status={self.status})"
+
 
 def _check_origin(origin: str) -> str:
     if origin != "null" and split_origin(origin) is None:
