@@ -4,7 +4,8 @@ Each case runs twice against the same app: once through ``fetch()`` in Chromium
 (``/usr/bin/chromium``) against the app served on loopback, once through
 ``Browser`` calling the app in process. Both must agree on whether script can
 read the response, whether a preflight was sent, which response headers script
-can read and what the app received.
+can read and what the app received; ``cors-wsgi check`` on the live server gives
+the same reason code.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import Page
 
-from cors_wsgi import CORSMiddleware
+from cors_wsgi import CORSMiddleware, cli
 from cors_wsgi.testing import Browser
 from tests.browser.conftest import Script
 from tests.browser.servers import Counting, WSGIApp, api, flask_api, serve
@@ -75,6 +76,7 @@ def test_browser_agrees_with_chromium(
     page: Page,
     front_port: int,
     served: tuple[str, Counting],
+    capsys: pytest.CaptureFixture[str],
     page_origin: str,
     method: str,
     headers: dict[str, str],
@@ -110,6 +112,14 @@ def test_browser_agrees_with_chromium(
         assert echoed(r.body) == echoed(chromium["body"])
     else:
         assert (r.body, r.readable_headers) == (b"", frozenset())
+
+    # One browser model: ``cors-wsgi check`` on the live server gives the same code.
+    argv = ["check", base_url + path, "--origin", origin, "--method", method, "--json"]
+    argv += [arg for name, value in headers.items() for arg in ("--header", f"{name}: {value}")]
+    argv += ["--credentials"] if credentials else []
+    capsys.readouterr()
+    cli.main(argv)
+    assert json.loads(capsys.readouterr().out)["code"] == r.reason
 
 
 def test_the_matrix_covers_both_verdicts_and_both_kinds_of_request() -> None:
