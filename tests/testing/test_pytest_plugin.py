@@ -73,6 +73,15 @@ def test_the_bare_django_application_grants_nothing(cors_browser):
     r = cors_browser(get_wsgi_application()).fetch("/api/items")
     assert r.status == 200
     assert (r.allowed, r.reason) == (False, "acao-missing")
+
+
+def test_djangos_asgi_application_is_driven_too(cors_browser):
+    from django.core.asgi import get_asgi_application
+
+    r = cors_browser(get_asgi_application()).fetch("/api/items")
+    assert r.status == 200
+    assert (r.allowed, r.reason) == (False, "acao-missing")
+    assert json.loads(r.outcome.actual.response.body) == {"items": ["apple", "pear"]}
 """
 
 
@@ -97,10 +106,12 @@ def test_the_fixture_makes_a_browser_for_a_flask_app_as_it_is(user_suite: pytest
     )
 
 
-def test_the_fixture_makes_a_browser_for_djangos_wsgi_application(user_suite: pytest.Pytester) -> None:
+def test_the_fixture_makes_a_browser_for_djangos_wsgi_and_asgi_applications(
+    user_suite: pytest.Pytester,
+) -> None:
     user_suite.makepyfile(test_django_cors=DJANGO_TESTS)
     result = user_suite.runpytest_subprocess("-p", "cors_wsgi.pytest_plugin", "-p", "no:cacheprovider")
-    result.assert_outcomes(passed=3)
+    result.assert_outcomes(passed=4)
 
 
 def test_without_the_plugin_there_is_no_fixture(user_suite: pytest.Pytester) -> None:
