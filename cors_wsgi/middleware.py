@@ -7,8 +7,9 @@ stay streaming and the server still calls the iterable's ``close()``.
 
 from __future__ import annotations
 
+import inspect
 import sys
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from logging import DEBUG, INFO
 from types import MethodType, TracebackType
 from typing import Any, NamedTuple, Self, Union, Unpack
@@ -87,6 +88,7 @@ class CORSMiddleware:
                 raise ConfigError(name, flag, "must be True or False")
         if on_decision is not None and not callable(on_decision):
             raise ConfigError("on_decision", on_decision, "is not callable")
+        check_wsgi_app(app)
         self.app = app
         self.preflight_status = preflight_status
         self.preflight_passthrough = preflight_passthrough
@@ -133,6 +135,16 @@ class CORSMiddleware:
         """
         reject_unknown(options, OPTION_NAMES | {"policy", "resources", "resolver"}, "reconfigure")
         current = self._routing
+        if resolver is None and resources is None and current.resolver is not None:
+            if policy is not None or options:
+                name, value = ("policy", policy) if policy is not None else next(iter(options.items()))
+                raise ConfigError(
+                    name,
+                    value,
+                    "is never used: this middleware's resolver picks the policy of every request",
+                    "pass resolver= a new function (or resources= rules) instead",
+                )
+            resolver = current.resolver
         if policy is None and resolver is None:
             policy = current.policy.replace(**options)
             options = {}
@@ -200,7 +212,19 @@ class CORSMiddleware:
     ) -> Iterable[bytes]:
         """Turn an exception raised before the response started into a 500 with CORS headers."""
         try:
-            return self.app(environ, cors_start_response)
+            result = self.app(environ, cors_start_response)
+            if isinstance(result, (list, tuple)):
+                return result
+            # A generator app fails only when iterated: read its first chunk inside the guard.
+            rest = iter(result)
+            try:
+                first = [next(rest)]
+            except StopIteration:
+                first = []
+            except BaseException:
+                _close(result)
+                raise
+            return _PrimedBody(first, rest, result)
         except Exception:
             logger.exception("unhandled exception in the application; answering 500 with CORS headers")
             body = b"Internal Server Error\n"
@@ -240,10 +264,39 @@ def _add_headers(
     start_response, headers = bound
     # Only a Vary or Access-Control-* header of the app's needs merging;
     # a first-letter scan is the cheapest way to rule both out.
-    for name, _ in app_headers:
-        if name[0] in "vVaA":
-            return start_response(status, merge_headers(app_headers, headers), exc_info)
-    return start_response(status, [*app_headers, *headers], exc_info)
+    try:
+        for name, _ in app_headers:
+            if name[0] in "vVaA":
+                break
+        else:
+            return start_response(status, [*app_headers, *headers], exc_info)
+    except IndexError:
+        pass  # an empty name: an invalid header for the server to refuse, not our crash
+    return start_response(status, merge_headers(app_headers, headers), exc_info)
+
+
+class _PrimedBody:
+    """The app's body with its first chunk already read; streams the rest and closes the original."""
+
+    __slots__ = ("_body", "_first", "_rest")
+
+    def __init__(self, first: list[bytes], rest: Iterator[bytes], body: Iterable[bytes]) -> None:
+        self._first = first
+        self._rest = rest
+        self._body = body
+
+    def __iter__(self) -> Iterator[bytes]:
+        yield from self._first
+        yield from self._rest
+
+    def close(self) -> None:
+        _close(self._body)
+
+
+def _close(body: Iterable[bytes]) -> None:
+    close = getattr(body, "close", None)
+    if close is not None:
+        close()
 
 
 def _notify(on_decision: Callable[[Decision], object], decision: Decision) -> None:
@@ -296,6 +349,14 @@ def _routing(
 ) -> _Routing:
     if policy is not None and options:
         raise ConfigError("policy", policy, "cannot be combined with policy options", "pass either one")
+    if resolver is not None and (policy is not None or options):
+        name, value = ("policy", policy) if policy is not None else next(iter(sorted(options.items())))
+        raise ConfigError(
+            name,
+            value,
+            "cannot be combined with resolver=: the resolver picks the policy of every request",
+            "build the policies in the resolver, or drop resolver=",
+        )
     if resources is not None and resolver is not None:
         raise ConfigError("resolver", resolver, "cannot be combined with resources", "pass either one")
     if resolver is not None and not callable(resolver):
@@ -325,7 +386,25 @@ def _router(base: CORSPolicy, resources: ResourceRules) -> PathRouter[CORSPolicy
         if isinstance(options, CORSPolicy):
             resolved.append((pattern, options))
         elif isinstance(options, Mapping):
-            resolved.append((pattern, base.replace(**options)))
+            try:
+                resolved.append((pattern, base.replace(**options)))
+            except ConfigError as error:
+                raise ConfigError(
+                    f"resources[{pattern!r}] {error.option}", error.value, error.problem, error.fix
+                ) from None
         else:
             raise ConfigError("resources", options, "is neither a CORSPolicy nor a dict of options")
     return PathRouter(resolved)
+
+
+def check_wsgi_app(app: object) -> None:
+    """An ASGI app would build fine and then fail every request: refuse it at start-up."""
+    if not callable(app):
+        raise ConfigError("app", app, "is not callable", "pass the WSGI application")
+    if inspect.iscoroutinefunction(app) or inspect.iscoroutinefunction(type(app).__call__):
+        raise ConfigError(
+            "app",
+            app,
+            "is an ASGI application (a coroutine function), not a WSGI one",
+            "use cors_wsgi.asgi.CORSMiddleware",
+        )
