@@ -121,6 +121,8 @@ class Engine(Generic[AppT, RequestT]):
         self.catch_exceptions = catch_exceptions
         self.on_decision = on_decision
         self.debug = debug
+        # None in the common case, so that requests test one attribute for both options.
+        self._announce = self._announce_decision if on_decision is not None or debug else None
         self._install(self._routing_of(policy, resources, resolver, options))
 
     @classmethod
@@ -244,6 +246,14 @@ class Engine(Generic[AppT, RequestT]):
         if resolver is None and base.origins.is_empty:
             logger.warning("CORSMiddleware allows no origin: every cross-origin read will be refused")
         return Routing(base, resolver, None, resolver)
+
+    def _announce_decision(self, decision: Decision) -> tuple[Header, ...]:
+        """Tell ``on_decision``; the headers to add, with the debug header when it is on."""
+        if self.on_decision is not None:
+            notify(self.on_decision, decision)
+        if self.debug:
+            return (*decision.headers, debug_header(decision))
+        return decision.headers
 
     def preflight_answer(self, decision: Decision) -> Answer:
         """Our answer to a preflight: the grant with an empty body, or 403 with the reason."""

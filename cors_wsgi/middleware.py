@@ -21,7 +21,6 @@ from .engine import (
     Engine,
     Resolver,
     ResourceRules,
-    debug_header,
     error_answer,
     is_async_callable,
     log_refusal,
@@ -87,11 +86,8 @@ class CORSMiddleware(Engine[WSGIApp, Environ]):
             # A refused actual request may well be same-origin: DEBUG only.
             if not decision.allowed and logger.isEnabledFor(DEBUG):
                 log_refusal(decision, DEBUG)
-        if self.on_decision is not None:
-            notify(self.on_decision, decision)
-        headers = decision.headers
-        if self.debug:
-            headers = (*headers, debug_header(decision))
+        announce = self._announce
+        headers = decision.headers if announce is None else announce(decision)
         # A bound method is cheaper to make per request than a closure.
         cors_start_response = MethodType(_add_headers, (start_response, headers))
         if self.catch_exceptions:
