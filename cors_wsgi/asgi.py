@@ -323,8 +323,9 @@ def _with_our_headers(app_headers: Iterable[tuple[bytes, bytes]], ours: tuple[He
 
 
 async def _send_answer(send: Send, answer: Answer) -> None:
-    await send({"type": "http.response.start", "status": answer.status, "headers": _encoded(answer.headers)})
-    await send({"type": "http.response.body", "body": answer.body})
+    status, _, headers, body = answer
+    await send({"type": "http.response.start", "status": status, "headers": _encoded(headers)})
+    await send({"type": "http.response.body", "body": body})
 
 
 def _is_wsgi_signature(app: object) -> bool:

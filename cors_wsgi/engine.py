@@ -52,13 +52,11 @@ _ERROR_BODY = b"Internal Server Error\n"
 _DEBUG_HEADER = "X-CORS-Decision"
 
 
-class Answer(NamedTuple):
-    """A response we send ourselves, in the terms of any protocol."""
+Answer = tuple[int, str, list[Header], bytes]
+"""A response we send ourselves, in the terms of any protocol: status, status line, headers, body.
 
-    status: int
-    status_line: str
-    headers: list[Header]
-    body: bytes
+A plain tuple: building a NamedTuple costs a granted preflight about a tenth of its time.
+"""
 
 
 class Routing(NamedTuple):
@@ -123,6 +121,9 @@ class Engine(Generic[AppT, RequestT]):
         self.debug = debug
         # None in the common case, so that requests test one attribute for both options.
         self._announce = self._announce_decision if on_decision is not None or debug else None
+        #: When a granted preflight's whole answer is this status line and the decision's
+        #: headers (no debug header, no body), so that an adapter can skip preflight_answer.
+        self.plain_grant_status = None if debug or preflight_status != 204 else _STATUS_LINES[204]
         self._install(self._routing_of(policy, resources, resolver, options))
 
     @classmethod
@@ -264,17 +265,17 @@ class Engine(Generic[AppT, RequestT]):
             status = self.preflight_status
             if status == 200:
                 headers += [_TEXT, ("Content-Length", "0")]
-            return Answer(status, _STATUS_LINES[status], headers, b"")
+            return (status, _STATUS_LINES[status], headers, b"")
         body = f"CORS preflight refused: {decision.message}\n".encode("ascii")
         headers += [_TEXT, ("Content-Length", str(len(body)))]
-        return Answer(403, _STATUS_LINES[403], headers, body)
+        return (403, _STATUS_LINES[403], headers, body)
 
 
 def error_answer(headers: Iterable[Header]) -> Answer:
     """The ``catch_exceptions`` 500, with the CORS headers so the browser shows the error; logs it."""
     logger.exception("unhandled exception in the application; answering 500 with CORS headers")
     answer = [_TEXT, ("Content-Length", str(len(_ERROR_BODY))), *headers]
-    return Answer(500, _STATUS_LINES[500], answer, _ERROR_BODY)
+    return (500, _STATUS_LINES[500], answer, _ERROR_BODY)
 
 
 def notify(on_decision: Callable[[Decision], object], decision: Decision) -> None:

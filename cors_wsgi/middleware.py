@@ -17,7 +17,6 @@ from typing import Any, Union
 
 from .decision import Header, decide_actual, decide_preflight
 from .engine import (
-    Answer,
     Engine,
     Resolver,
     ResourceRules,
@@ -80,7 +79,13 @@ class CORSMiddleware(Engine[WSGIApp, Environ]):
             if not self.preflight_passthrough:
                 if self.on_decision is not None:
                     notify(self.on_decision, decision)
-                return _send(self.preflight_answer(decision), start_response)
+                plain = self.plain_grant_status
+                if plain is not None and decision.allowed:
+                    start_response(plain, list(decision.headers))
+                    return []
+                _, status, answer_headers, body = self.preflight_answer(decision)
+                start_response(status, answer_headers)
+                return [body] if body else []
         else:
             decision = decide_actual(policy, origin)
             # A refused actual request may well be same-origin: DEBUG only.
@@ -117,14 +122,9 @@ class CORSMiddleware(Engine[WSGIApp, Environ]):
                 raise
             return _PrimedBody(first, rest, result)
         except Exception:
-            answer = error_answer(headers)
-            start_response(answer.status_line, answer.headers, sys.exc_info())
-            return [answer.body]
-
-
-def _send(answer: Answer, start_response: StartResponse) -> Iterable[bytes]:
-    start_response(answer.status_line, answer.headers)
-    return [answer.body] if answer.body else []
+            _, status, error_headers, body = error_answer(headers)
+            start_response(status, error_headers, sys.exc_info())
+            return [body]
 
 
 def _add_headers(
