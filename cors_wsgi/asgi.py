@@ -152,7 +152,7 @@ class CORSMiddleware(Engine[ASGIApp, Scope]):
             await self.app(scope, receive, send)
 
     def _policy(self, scope: Scope) -> CORSPolicy | None:
-        select, policy, _ = self._current
+        select, policy, *_ = self._current
         return policy if select is None else select(scope)
 
     async def _http(self, scope: Scope, receive: Receive, send: Send) -> None:

@@ -184,7 +184,7 @@ class Engine(Generic[AppT, RequestT]):
         flight finish with the configuration they started with.
         """
         reject_unknown(options, OPTION_NAMES | {"policy", "resources", "resolver"}, "reconfigure")
-        current = self._current[2]
+        current = self._current[-1]
         if resolver is None and resources is None and current.resolver is not None:
             if policy is not None or options:
                 name, value = ("policy", policy) if policy is not None else next(iter(options.items()))
@@ -205,12 +205,12 @@ class Engine(Generic[AppT, RequestT]):
     @property
     def policy(self) -> CORSPolicy:
         """The top-level policy (the defaults of every resource rule)."""
-        return self._current[2].policy
+        return self._current[-1].policy
 
     def _install(self, routing: Routing) -> None:
         # What requests read, as one plain tuple replaced in one step: unpacking
         # it is cheaper than attribute lookups, and no other attribute changes.
-        self._current = (routing.select, routing.policy, routing)
+        self._current = (routing.select, routing.policy, self._announce, self.catch_exceptions, routing)
 
     def _routing_of(
         self,

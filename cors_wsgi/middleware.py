@@ -57,7 +57,7 @@ class CORSMiddleware(Engine[WSGIApp, Environ]):
         return environ.get("PATH_INFO", "")  # type: ignore[no-any-return]
 
     def __call__(self, environ: Environ, start_response: StartResponse) -> Iterable[bytes]:
-        select, policy, _ = self._current
+        select, policy, announce, catch_exceptions, _ = self._current
         if select is not None:
             selected = select(environ)
             if selected is None:
@@ -91,11 +91,10 @@ class CORSMiddleware(Engine[WSGIApp, Environ]):
             # A refused actual request may well be same-origin: DEBUG only.
             if not decision.allowed and logger.isEnabledFor(DEBUG):
                 log_refusal(decision, DEBUG)
-        announce = self._announce
         headers = decision.headers if announce is None else announce(decision)
         # A bound method is cheaper to make per request than a closure.
         cors_start_response = MethodType(_add_headers, (start_response, headers))
-        if self.catch_exceptions:
+        if catch_exceptions:
             return self._call_catching(environ, start_response, cors_start_response, headers)
         return self.app(environ, cors_start_response)
 
