@@ -1,0 +1,146 @@
+"""``python -m benchmarks.asgi``: the ASGI adapter's added cost against Starlette's CORSMiddleware.
+
+Side by side in one run, callgrind instructions per request over a bare ASGI
+app, for allowed, preflight, refused and no-Origin requests (target: at most
+Starlette's in each case). The coroutine is driven without an event loop (the
+app and both middlewares never suspend), so the counts are the middlewares'
+own work. Each request's scope is built from fresh objects, as a server does.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import json
+import os
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from .measure import ROOT, parse_callgrind_total
+
+ORIGIN = "https://app.example.com"
+OPTIONS: dict[str, Any] = {
+    "allow_origins": [ORIGIN],
+    "allow_methods": ["GET", "PUT"],
+    "allow_headers": ["content-type"],
+    "allow_credentials": True,
+}
+SCENARIOS: dict[str, tuple[str, dict[str, str]]] = {
+    "allowed": ("GET", {"origin": ORIGIN}),
+    "preflight": (
+        "OPTIONS",
+        {
+            "origin": ORIGIN,
+            "access-control-request-method": "PUT",
+            "access-control-request-headers": "content-type",
+        },
+    ),
+    "refused": ("GET", {"origin": "https://evil.example.net"}),
+    "no_origin": ("GET", {}),
+}
+VARIANTS = ("bare", "cors_wsgi", "starlette")
+COUNT, WARMUP = 1000, 200
+
+
+async def hello(scope: Any, receive: Any, send: Any) -> None:
+    await send({"type": "http.response.start", "status": 200, "headers": [(b"content-type", b"text/plain")]})
+    await send({"type": "http.response.body", "body": b"hello"})
+
+
+def build(variant: str) -> Any:
+    if variant == "bare":
+        return hello
+    if variant == "cors_wsgi":
+        from cors_wsgi.asgi import CORSMiddleware
+
+        return CORSMiddleware(hello, **OPTIONS)
+    from starlette.middleware.cors import CORSMiddleware as StarletteCORS
+
+    return StarletteCORS(hello, **OPTIONS)
+
+
+def run(app: Any, scenario: str, count: int) -> None:
+    method, headers = SCENARIOS[scenario]
+
+    async def receive() -> dict[str, Any]:
+        return {"type": "http.request", "body": b""}
+
+    async def send(message: dict[str, Any]) -> None:
+        return None
+
+    for _ in range(count):
+        scope = {
+            "type": "http",
+            "method": method,
+            "path": "/",
+            "root_path": "",
+            "scheme": "http",
+            "query_string": b"",
+            "headers": [(b"host", b"api.example.com")]
+            + [(name.encode(), value.encode()) for name, value in headers.items()],
+        }
+        coroutine = app(scope, receive, send)
+        try:
+            coroutine.send(None)
+        except StopIteration:
+            continue
+        raise RuntimeError("the app suspended: this driver has no event loop")
+
+
+def _worker(variant: str, scenario: str, count: int) -> None:
+    app = build(variant)
+    run(app, scenario, WARMUP)
+    gc.collect()
+    gc.freeze()
+    run(app, scenario, count)
+
+
+def _instructions(variant: str, scenario: str, count: int) -> int:
+    with tempfile.TemporaryDirectory(prefix="bench-asgi-") as tmp:
+        out = Path(tmp) / "callgrind.out"
+        command = ["valgrind", "--tool=callgrind", f"--callgrind-out-file={out}", "--dump-instr=no"]
+        command += [sys.executable, "-m", "benchmarks.asgi", "--worker", variant, scenario, str(count)]
+        env = {**os.environ, "PYTHONHASHSEED": "0", "PYTHONDONTWRITEBYTECODE": "1"}
+        subprocess.run(command, cwd=ROOT, env=env, check=True, capture_output=True, timeout=900)
+        return parse_callgrind_total(out.read_text())
+
+
+def measure() -> dict[str, dict[str, float]]:
+    """Added instructions per request over the bare app, per scenario and middleware."""
+    results: dict[str, dict[str, float]] = {}
+    for scenario in SCENARIOS:
+        per_request = {
+            variant: (_instructions(variant, scenario, COUNT) - _instructions(variant, scenario, 0)) / COUNT
+            for variant in VARIANTS
+        }
+        results[scenario] = {v: round(per_request[v] - per_request["bare"]) for v in VARIANTS[1:]}
+    return results
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.asgi", description=__doc__.split("\n\n")[0])
+    parser.add_argument("--worker", nargs=3, metavar=("VARIANT", "SCENARIO", "COUNT"), help=argparse.SUPPRESS)
+    parser.add_argument("--output", type=Path, help="write the results as JSON here")
+    args = parser.parse_args(argv)
+    if args.worker:
+        variant, scenario, count = args.worker
+        _worker(variant, scenario, int(count))
+        return 0
+    results = measure()
+    for scenario, added in results.items():
+        ratio = added["cors_wsgi"] / added["starlette"] if added["starlette"] else float("nan")
+        verdict = "PASS" if added["cors_wsgi"] <= added["starlette"] else "FAIL"
+        print(
+            f"{verdict} {scenario:10} cors_wsgi +{added['cors_wsgi']:,.0f}  "
+            f"starlette +{added['starlette']:,.0f}  ratio {ratio:.2f}"
+        )
+    if args.output is not None:
+        args.output.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
