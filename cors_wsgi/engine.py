@@ -100,6 +100,13 @@ class Engine(Generic[AppT, RequestT]):
         debug: bool = False,
         **options: Unpack[PolicyOptions],
     ) -> None:
+        if "check_websocket_origin" in options:
+            raise ConfigError(
+                "check_websocket_origin",
+                options["check_websocket_origin"],  # type: ignore[typeddict-item]
+                f"is not an option of {self._kind}: WebSocket handshakes never pass through it",
+                "remove it, or serve the app with cors_wsgi.asgi.CORSMiddleware",
+            )
         reject_unknown(options, OPTION_NAMES | self._options(), self._kind)
         if preflight_status not in (200, 204):
             raise ConfigError("preflight_status", preflight_status, "must be 204 or 200")
