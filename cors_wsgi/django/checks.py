@@ -23,14 +23,14 @@ from .signals import check_request_enabled
 MIDDLEWARE_PATHS = ("cors_wsgi.django.CorsMiddleware", "cors_wsgi.django.middleware.CorsMiddleware")
 
 #: Middleware whose responses, or refusals, a preflight must not meet first.
-MUST_COME_AFTER = (
-    ("django.middleware.common.CommonMiddleware", "its APPEND_SLASH redirects and 404s"),
-    ("django.middleware.csrf.CsrfViewMiddleware", "its CSRF refusals"),
-    ("django.contrib.auth.middleware.AuthenticationMiddleware", "authentication"),
-    ("django.contrib.auth.middleware.RemoteUserMiddleware", "authentication"),
-    ("django.contrib.auth.middleware.LoginRequiredMiddleware", "its login redirects"),
-    ("whitenoise.middleware.WhiteNoiseMiddleware", "the static files it serves"),
-)
+MUST_COME_AFTER = {
+    "django.middleware.common.CommonMiddleware": "its APPEND_SLASH redirects and 404s",
+    "django.middleware.csrf.CsrfViewMiddleware": "its CSRF refusals",
+    "django.contrib.auth.middleware.AuthenticationMiddleware": "authentication",
+    "django.contrib.auth.middleware.RemoteUserMiddleware": "authentication",
+    "django.contrib.auth.middleware.LoginRequiredMiddleware": "its login redirects",
+    "whitenoise.middleware.WhiteNoiseMiddleware": "the static files it serves",
+}
 
 MIDDLEWARE_POSITION = "cors_wsgi.W001"
 MIDDLEWARE_MISSING = "cors_wsgi.W002"
@@ -74,17 +74,16 @@ def check_middleware(app_configs: Sequence[Any] | None = None, **kwargs: Any) ->
         ]
     messages = []
     for path in middleware[:position]:
-        for known, what in MUST_COME_AFTER:
-            if _is_or_extends(path, known):
-                messages.append(
-                    Warning(
-                        f"cors_wsgi.django.CorsMiddleware is below {path}: preflights meet {what} "
-                        "first, and its responses get no CORS headers",
-                        hint=f"move 'cors_wsgi.django.CorsMiddleware' above {path!r}, as high as possible",
-                        id=MIDDLEWARE_POSITION,
-                    )
+        what = _what_it_does(path)
+        if what is not None:
+            messages.append(
+                Warning(
+                    f"cors_wsgi.django.CorsMiddleware is below {path}: preflights meet {what} "
+                    "first, and its responses get no CORS headers",
+                    hint=f"move 'cors_wsgi.django.CorsMiddleware' above {path!r}, as high as possible",
+                    id=MIDDLEWARE_POSITION,
                 )
-                break
+            )
     return messages
 
 
@@ -130,12 +129,16 @@ def _message(id_: str, message: str, hint: str) -> CheckMessage:
     return kind(message, hint=hint, id=id_)
 
 
-def _is_or_extends(path: str, known: str) -> bool:
-    """``path`` names ``known`` or a subclass of it (an import failure is Django's to report)."""
-    if path == known:
-        return True
+def _what_it_does(path: str) -> str | None:
+    """What a middleware listed above ours does to preflights, if it is (or extends) a known one."""
+    if path in MUST_COME_AFTER:
+        return MUST_COME_AFTER[path]
     try:
-        found, base = import_string(path), import_string(known)
-    except ImportError:
-        return False
-    return isinstance(found, type) and isinstance(base, type) and issubclass(found, base)
+        found = import_string(path)
+    except Exception:  # Django's own checks and start-up report a middleware that does not import
+        return None
+    for base in getattr(found, "__mro__", ()):
+        what = MUST_COME_AFTER.get(f"{base.__module__}.{base.__qualname__}")
+        if what is not None:
+            return what
+    return None

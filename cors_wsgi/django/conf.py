@@ -304,7 +304,7 @@ def _check_origin(name: str, entry: object) -> list[Problem]:
         ]
     if not isinstance(entry, str):
         return [Problem(INVALID_SETTING, f"{name} entry {entry!r}: is not a string", "list origin strings")]
-    return _check_core(name, "allow_origins", [entry])
+    return _check_core(name, "allow_origins", [entry], per_entry=True)
 
 
 def _check_urls_regex(value: object) -> list[Problem]:

@@ -12,6 +12,8 @@ urlpatterns = [
     path("api/slash/", views.items),
     path("admin/users", views.items),
     path("failing", views.failing),
+    path("marker", views.marker),
+    path("api/marker", views.marker),
     path("varying", views.varying),
     path("own", views.answers_cors_itself),
     path("partner", views.partner),

@@ -19,6 +19,11 @@ def items(request: HttpRequest) -> HttpResponse:
     return response
 
 
+def marker(request: HttpRequest) -> HttpResponse:
+    """Shows how CorsMiddleware marked the request, as django-cors-headers marks it."""
+    return HttpResponse(repr(getattr(request, "_cors_enabled", "unmarked")))
+
+
 def failing(request: HttpRequest) -> HttpResponse:
     raise RuntimeError("the view failed")
 
