@@ -12,11 +12,17 @@ OTHER = "https://other.example.net"
 
 
 def preflight(
-    client: Client, path: str = "/api/items", origin: str = APP, method: str = "PUT", **headers: str
+    client: Client,
+    path: str = "/api/items",
+    origin: str = APP,
+    method: str = "PUT",
+    PATH_INFO: str | None = None,
+    **headers: str,
 ) -> Any:
     """A browser's preflight: OPTIONS with Origin and Access-Control-Request-Method."""
+    extra = {} if PATH_INFO is None else {"PATH_INFO": PATH_INFO}
     return client.options(
-        path, headers={"Origin": origin, "Access-Control-Request-Method": method, **headers}
+        path, headers={"Origin": origin, "Access-Control-Request-Method": method, **headers}, **extra
     )
 
 
