@@ -5,7 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from asgiref.sync import iscoroutinefunction
-from django.test import Client, SimpleTestCase, override_settings
+from django.http import HttpResponse
+from django.test import AsyncRequestFactory, Client, RequestFactory, SimpleTestCase, override_settings
 
 from cors_wsgi.django import CorsMiddleware
 from tests.django import recorder
@@ -245,3 +246,34 @@ class UrlsRegexSpellings(SimpleTestCase):
         response = self.client.get("/api/items", headers={"Origin": BLOG})
 
         assert response.headers["Access-Control-Allow-Origin"] == BLOG
+
+
+@override_settings(CORS_ALLOWED_ORIGINS=[APP])
+class WithRequestFactory(SimpleTestCase):
+    """The middleware on its own, around a stand-in for the rest of the stack."""
+
+    def test_a_sync_middleware_answers_a_preflight_without_calling_the_rest(self) -> None:
+        calls: list[object] = []
+        middleware = CorsMiddleware(lambda request: calls.append(request))
+
+        response = middleware(
+            RequestFactory().options(
+                "/api/items", headers={"Origin": APP, "Access-Control-Request-Method": "PUT"}
+            )
+        )
+
+        assert response.status_code == 200
+        assert response.headers["Access-Control-Allow-Origin"] == APP
+        assert calls == []
+
+    async def test_an_async_middleware_adds_headers_to_what_the_rest_returns(self) -> None:
+        async def rest(request: Any) -> HttpResponse:
+            return HttpResponse("from the view")
+
+        response = await CorsMiddleware(rest)(
+            AsyncRequestFactory().get("/api/items", headers={"Origin": APP})
+        )
+
+        assert response.content == b"from the view"
+        assert response.headers["Access-Control-Allow-Origin"] == APP
+        assert vary(response) == ["origin"]
