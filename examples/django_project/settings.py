@@ -18,8 +18,11 @@ WSGI_APPLICATION = "examples.django_project.wsgi.application"
 USE_TZ = True
 
 # cors-wsgi's own options (django-cors-headers' CORS_* settings work too, but not both).
+# The front ends come from the environment, so that production needs no code change.
 CORS = {
-    "allow_origins": ["http://localhost:3000", "https://app.example.com"],
+    "allow_origins": os.environ.get(
+        "FRONT_END_ORIGINS", "http://localhost:3000 https://app.example.com"
+    ).split(),
     "allow_methods": ["GET", "POST", "PUT", "DELETE"],
     "allow_headers": ["Content-Type", "X-CSRFToken"],
     "expose_headers": ["X-Request-Id"],
