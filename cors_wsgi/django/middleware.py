@@ -53,6 +53,9 @@ def _settings_changed(setting: str, **kwargs: Any) -> None:
 
 setting_changed.connect(_settings_changed, dispatch_uid="cors_wsgi.django.settings_changed")
 
+#: Most ``check_request_enabled`` variants of policies kept at once (one per policy in use).
+_MAX_SIGNAL_POLICIES = 64
+
 _AMBIGUOUS = CORSPolicy()
 """Stands for "two spellings of this path select different rules": it allows no origin."""
 
@@ -123,6 +126,8 @@ class _Served:
         """``policy`` with the request's origin allowed, for a ``check_request_enabled`` grant."""
         entry = self.signal_policies.get(id(policy))
         if entry is None or entry[0] is not policy:
+            if len(self.signal_policies) >= _MAX_SIGNAL_POLICIES:
+                self.signal_policies.clear()  # a resolver may make a new policy per request
             entry = (policy, policy.replace(allow_origins=[_allow_every_origin], allow_origin_regex=None))
             self.signal_policies[id(policy)] = entry
         return entry[1]
