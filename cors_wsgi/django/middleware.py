@@ -249,18 +249,25 @@ class CorsMiddleware:
                 patch_vary_headers(response, ("origin",))
             return response
         headers = decision.headers
+        vary = ""
+        if headers and headers[-1][0] == "Vary":  # our Vary comes last
+            vary = headers[-1][1].lower()  # lower case, as django-cors-headers writes it
+            headers = headers[:-1]
         if found.served.debug:
             headers = (*headers, _debug_header(decision))
-        vary = decision.vary
-        ours = [header for header in headers if header[0] != "Vary"]
-        if ours:
-            # Only the app's own Access-Control-* headers change what we may add.
-            app = [(name, value) for name, value in response.items() if name[:1] in "aA"]
-            for name, value in merge_headers(app, ours)[len(app) :]:
+        # Only the app's own Vary and Access-Control-* headers change what we write.
+        present = [name for name in response.headers if name[:1] in "aAvV"]
+        if headers:
+            app = [(name, response[name]) for name in present if name[:1] in "aA"]
+            if app:
+                headers = tuple(merge_headers(app, headers)[len(app) :])
+            for name, value in headers:
                 response[name] = value
         if vary:
-            # Lower case, as django-cors-headers writes it.
-            patch_vary_headers(response, [name.lower() for name in vary])
+            if any(name.lower() == "vary" for name in present):
+                patch_vary_headers(response, vary.split(", "))
+            else:
+                response["Vary"] = vary
         return response
 
 
