@@ -16,10 +16,25 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any, TypeVar
 
 from .errors import ConfigError
-from .middleware import MIDDLEWARE_OPTIONS, CORSMiddleware, WSGIApp
 from .policy import OPTION_NAMES
 
-M = TypeVar("M", bound=CORSMiddleware)
+M = TypeVar("M")
+
+#: The keywords of the middleware adapters besides the policy options
+#: (``check_websocket_origin`` is the ASGI adapter's only).
+MIDDLEWARE_OPTIONS = frozenset(
+    {
+        "policy",
+        "resources",
+        "resolver",
+        "preflight_status",
+        "preflight_passthrough",
+        "catch_exceptions",
+        "on_decision",
+        "debug",
+        "check_websocket_origin",
+    }
+)
 
 #: Every keyword CORSMiddleware accepts: the names a mapping may use.
 KNOWN_OPTIONS = OPTION_NAMES | MIDDLEWARE_OPTIONS
@@ -110,6 +125,7 @@ STRING_PARSERS: Mapping[str, Callable[[str], Any]] = {
     "preflight_passthrough": _flag,
     "catch_exceptions": _flag,
     "debug": _flag,
+    "check_websocket_origin": _flag,
 }
 
 
@@ -285,8 +301,8 @@ def attributed_to(source: str, keys: Iterable[str], spell: Callable[[str], str] 
 
 
 def build(
-    cls: type[M],
-    app: WSGIApp,
+    cls: Callable[..., M],
+    app: object,
     options: Mapping[str, Any],
     overrides: Mapping[str, Any],
     source: str,
@@ -295,19 +311,6 @@ def build(
     """``cls(app, **options, **overrides)``, with errors in ``options`` naming ``source``."""
     with attributed_to(source, set(options) - set(overrides), spell):
         return cls(app, **{**options, **overrides})
-
-
-def paste_filter_factory(
-    global_conf: Mapping[str, Any], **local_conf: str
-) -> Callable[[WSGIApp], CORSMiddleware]:
-    """The PasteDeploy filter: ``[filter:cors]`` / ``use = egg:cors-wsgi#cors`` with options as keys."""
-    source = _paste_section(global_conf, local_conf)
-    options = _from_strings(((key, value, f"{source} {key}") for key, value in local_conf.items()), str)
-
-    def cors_filter(app: WSGIApp) -> CORSMiddleware:
-        return build(CORSMiddleware, app, options, {}, source)
-
-    return cors_filter
 
 
 def _paste_section(global_conf: Mapping[str, Any], local_conf: Mapping[str, str]) -> str:

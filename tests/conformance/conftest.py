@@ -1,4 +1,4 @@
-"""The ``client`` fixture of the conformance suite."""
+"""The ``client`` fixture of the conformance suite, once per adapter (WSGI and ASGI)."""
 
 from __future__ import annotations
 
@@ -9,14 +9,18 @@ import pytest
 from webtest import TestApp
 
 from cors_wsgi import CORSMiddleware
+from tests.asgi.driver import ASGIAsWSGI
 from tests.conformance.client import BrowserClient, WSGIApp, hello_app
 
+ADAPTERS: dict[str, Callable[..., Any]] = {"wsgi": CORSMiddleware, "asgi": ASGIAsWSGI}
 
-@pytest.fixture
-def client() -> Callable[..., BrowserClient]:
-    """``client(**options)``: a BrowserClient for CORSMiddleware(hello_app, **options)."""
+
+@pytest.fixture(params=list(ADAPTERS))
+def client(request: pytest.FixtureRequest) -> Callable[..., BrowserClient]:
+    """``client(**options)``: a BrowserClient for CORSMiddleware(hello_app, **options), per adapter."""
+    adapter = ADAPTERS[request.param]
 
     def build(app: WSGIApp = hello_app, **options: Any) -> BrowserClient:
-        return BrowserClient(TestApp(CORSMiddleware(app, **options)))
+        return BrowserClient(TestApp(adapter(app, **options)))
 
     return build

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import functools
 import logging
-from collections.abc import Callable, Iterable
+import re
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 import pytest
 from webtest import TestApp
 
-from cors_wsgi import CORSMiddleware, Decision, reasons
+from cors_wsgi import ConfigError, CORSMiddleware, CORSPolicy, Decision, reasons
 from tests.core.conftest import preflight_headers, text_app
 
 ORIGIN = "https://app.example.com"
@@ -254,3 +256,194 @@ def test_debug_header_states_the_decision(
 ) -> None:
     response = make_client(debug=True, **OPTIONS).get("/", headers=request_headers)
     assert response.headers["X-CORS-Decision"] == expected
+
+
+def failing_generator_app(fail_at: int) -> Callable[..., Iterable[bytes]]:
+    """A PEP 3333 generator app: start_response and the failure happen only when iterated."""
+
+    def app(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterator[bytes]:
+        start_response("200 OK", [("Content-Type", "text/plain")])
+        for index in range(3):
+            if index == fail_at:
+                raise RuntimeError("boom in the body")
+            yield b"chunk%d " % index
+
+    return app
+
+
+def test_catch_exceptions_answers_500_when_a_generator_app_fails_on_its_first_chunk(
+    make_client: MakeClient, caplog: pytest.LogCaptureFixture
+) -> None:
+    with caplog.at_level(logging.ERROR, logger="cors_wsgi"):
+        response = make_client(failing_generator_app(0), catch_exceptions=True, **OPTIONS).get(
+            "/", headers={"Origin": ORIGIN}, status=500
+        )
+    assert response.headers["Access-Control-Allow-Origin"] == ORIGIN
+    assert response.body == b"Internal Server Error\n"
+    assert "boom in the body" in caplog.text
+
+
+def test_catch_exceptions_keeps_a_generator_body_streaming_and_closes_it() -> None:
+    events: list[str] = []
+
+    def app(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterator[bytes]:
+        start_response("200 OK", [("Content-Type", "text/plain")])
+        try:
+            for index in range(3):
+                events.append(f"yield {index}")
+                yield b"%d" % index
+        finally:
+            events.append("closed")
+
+    middleware = CORSMiddleware(app, catch_exceptions=True, **OPTIONS)
+    started: list[Any] = []
+    environ = {"REQUEST_METHOD": "GET", "PATH_INFO": "/", "HTTP_ORIGIN": ORIGIN}
+    body = middleware(environ, lambda status, headers, exc_info=None: started.append(headers))
+    assert events == ["yield 0"]  # only the first chunk is read before the server iterates
+    chunks = iter(body)
+    assert next(chunks) == b"0"
+    assert events == ["yield 0"]
+    assert next(chunks) == b"1"
+    body.close()  # type: ignore[attr-defined]
+    assert events == ["yield 0", "yield 1", "closed"]
+    assert ("Access-Control-Allow-Origin", ORIGIN) in started[0]
+
+
+def test_catch_exceptions_closes_an_empty_body_the_server_never_iterates() -> None:
+    closed: list[bool] = []
+
+    class Body:
+        def __iter__(self) -> Iterator[bytes]:
+            return iter(())
+
+        def close(self) -> None:
+            closed.append(True)
+
+    def app(environ: dict[str, Any], start_response: Callable[..., Any]) -> Body:
+        start_response("204 No Content", [])
+        return Body()
+
+    body = CORSMiddleware(app, catch_exceptions=True, **OPTIONS)(
+        {"REQUEST_METHOD": "GET", "PATH_INFO": "/"}, lambda *args: None
+    )
+    assert list(body) == []
+    body.close()  # type: ignore[attr-defined]
+    assert closed == [True]
+
+
+def test_an_error_after_the_first_chunk_still_reaches_the_server(make_client: MakeClient) -> None:
+    client = make_client(failing_generator_app(1), catch_exceptions=True, **OPTIONS)
+    with pytest.raises(RuntimeError, match="boom in the body"):
+        client.get("/", headers={"Origin": ORIGIN})
+
+
+@pytest.mark.parametrize(
+    "app_headers", [[("", "x")], [("X-App", "1"), ("", "")], [("", "v"), ("Vary", "Accept")]]
+)
+def test_an_app_header_with_an_empty_name_is_passed_on_not_a_crash(
+    app_headers: list[tuple[str, str]],
+) -> None:
+    middleware = CORSMiddleware(text_app(headers=app_headers), **OPTIONS)
+    seen: list[list[tuple[str, str]]] = []
+    environ = {"REQUEST_METHOD": "GET", "PATH_INFO": "/", "HTTP_ORIGIN": ORIGIN}
+    middleware(environ, lambda status, headers, exc_info=None: seen.append(headers))
+    assert [h for h in seen[0] if h[0] == ""] == [h for h in app_headers if h[0] == ""]
+    assert ("Access-Control-Allow-Origin", ORIGIN) in seen[0]
+    assert next(v for n, v in seen[0] if n.lower() == "vary").endswith("Origin")
+
+
+def tenant_resolver(environ: dict[str, Any]) -> CORSPolicy | None:
+    return CORSPolicy(allow_origins=[ORIGIN])
+
+
+@pytest.mark.parametrize(
+    ("options", "option"),
+    [
+        ({"allow_origins": ["https://other.example"]}, "allow_origins"),
+        ({"max_age": 5}, "max_age"),
+        ({"policy": CORSPolicy(allow_origins=[ORIGIN])}, "policy"),
+    ],
+)
+def test_policy_options_beside_a_resolver_are_refused(options: dict[str, Any], option: str) -> None:
+    with pytest.raises(ConfigError) as caught:
+        CORSMiddleware(text_app(), resolver=tenant_resolver, **options)
+    assert caught.value.option == option
+    assert "resolver" in caught.value.problem
+
+
+@pytest.mark.parametrize(
+    "options",
+    [{"policy": CORSPolicy(allow_origins=["https://other.example"])}, {"allow_credentials": True}],
+)
+def test_reconfiguring_the_policy_of_a_resolver_middleware_is_refused_and_changes_nothing(
+    options: dict[str, Any],
+) -> None:
+    middleware = CORSMiddleware(text_app(), resolver=tenant_resolver)
+    with pytest.raises(ConfigError, match="resolver picks the policy of every request"):
+        middleware.reconfigure(**options)
+    response = TestApp(middleware).get("/", headers={"Origin": ORIGIN})
+    assert response.headers["Access-Control-Allow-Origin"] == ORIGIN
+    assert "Access-Control-Allow-Credentials" not in response.headers
+
+
+def test_a_resolver_middleware_can_be_reconfigured_to_rules() -> None:
+    middleware = CORSMiddleware(text_app(), resolver=tenant_resolver)
+    middleware.reconfigure(resources={"/api/*": {"allow_origins": ["https://other.example"]}})
+    client = TestApp(middleware)
+    assert "Access-Control-Allow-Origin" not in client.get("/api", headers={"Origin": ORIGIN}).headers
+    granted = client.get("/api", headers={"Origin": "https://other.example"})
+    assert granted.headers["Access-Control-Allow-Origin"] == "https://other.example"
+
+
+@pytest.mark.parametrize(
+    ("top", "rule", "option", "problem"),
+    [
+        ({"allow_credentials": True}, {"allow_origins": "*"}, "allow_origins", "allow_credentials=True"),
+        ({}, {"allow_origins": ["https://a.example/"]}, "allow_origins", "path"),
+        ({}, {"max_age": -1}, "max_age", "must be an int"),
+        ({}, {"allow_origin": [ORIGIN]}, "allow_origin", "is not an option"),
+    ],
+)
+def test_errors_inside_a_resource_rule_name_the_rule(
+    top: dict[str, Any], rule: dict[str, Any], option: str, problem: str
+) -> None:
+    with pytest.raises(ConfigError) as caught:
+        CORSMiddleware(text_app(), allow_origins=[ORIGIN], resources={"/api/*": rule}, **top)
+    assert caught.value.option == f"resources['/api/*'] {option}"
+    assert str(caught.value).startswith(f"resources['/api/*'] {option}=")
+    assert problem in caught.value.problem
+
+
+def test_errors_inside_a_regex_rule_name_the_regex() -> None:
+    rule = re.compile(r"/v[0-9]+/.*")
+    with pytest.raises(ConfigError) as caught:
+        CORSMiddleware(text_app(), resources={rule: {"allow_methods": ["GET POST"]}})
+    assert caught.value.option == f"resources[{rule!r}] allow_methods"
+
+
+class AsgiApp:
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        """An ASGI 3 application as a class instance (Starlette, FastAPI, Django's handler)."""
+
+
+async def asgi_function(scope: Any, receive: Any, send: Any) -> None:
+    """An ASGI 3 application as a coroutine function."""
+
+
+@pytest.mark.parametrize("app", [asgi_function, AsgiApp(), functools.partial(asgi_function)])
+def test_an_asgi_app_is_refused_at_construction_naming_the_asgi_middleware(app: Any) -> None:
+    with pytest.raises(ConfigError) as caught:
+        CORSMiddleware(app, **OPTIONS)
+    assert caught.value.option == "app"
+    assert caught.value.fix == "use cors_wsgi.asgi.CORSMiddleware"
+
+
+def test_a_starlette_app_is_refused_by_the_wsgi_middleware() -> None:
+    starlette = pytest.importorskip("starlette.applications")
+    with pytest.raises(ConfigError, match=r"use cors_wsgi\.asgi\.CORSMiddleware"):
+        CORSMiddleware(starlette.Starlette(), **OPTIONS)
+
+
+def test_an_app_that_is_not_callable_is_refused() -> None:
+    with pytest.raises(ConfigError, match="is not callable"):
+        CORSMiddleware("app:application", **OPTIONS)  # type: ignore[arg-type]

@@ -16,8 +16,8 @@ from cors_wsgi.config import (
     options_from_env_file,
     options_from_ini,
     options_from_mapping,
-    paste_filter_factory,
 )
+from cors_wsgi.paste import filter_factory
 from tests.integrations.servers import hello_app
 
 A = "https://a.example.com"
@@ -417,6 +417,6 @@ def test_paste_key_that_default_also_sets_is_an_error_not_silently_dropped(
 
 
 def test_paste_factory_without_a_file_still_names_the_key() -> None:
-    message = error_of(paste_filter_factory, {}, max_age="soon")
+    message = error_of(filter_factory, {}, max_age="soon")
 
     assert re.match(r"\[filter\] max_age='soon': is not a whole number", message)

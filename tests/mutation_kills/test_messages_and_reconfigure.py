@@ -164,11 +164,11 @@ def test_reconfigure_with_a_policy_uses_that_policy() -> None:
     assert "Access-Control-Allow-Origin" not in client.get("/", headers={"Origin": ORIGIN}).headers
 
 
-def test_reconfigure_with_a_resolver_uses_it_and_options_alone_keep_it() -> None:
+def test_reconfigure_with_a_resolver_uses_it_and_reconfigure_alone_keeps_it() -> None:
     policy = CORSPolicy(allow_origins=[ORIGIN])
     middleware = CORSMiddleware(text_app(), allow_origins=[ORIGIN])
     middleware.reconfigure(resolver=lambda environ: None if environ["PATH_INFO"] == "/open" else policy)
-    middleware.reconfigure(max_age=5)
+    middleware.reconfigure()
     client = TestApp(middleware)
     assert client.get("/open", headers={"Origin": ORIGIN}).headers.getall("Vary") == []
     assert client.get("/api", headers={"Origin": ORIGIN}).headers["Access-Control-Allow-Origin"] == ORIGIN

@@ -103,7 +103,7 @@ def test_the_wheel_declares_python_license_urls_and_entry_points(
     assert {"Homepage", "Documentation", "Source", "Changelog", "Issues"} <= set(urls)
     entry_points = wheel.read(f"cors_wsgi-{VERSION}.dist-info/entry_points.txt").decode()
     assert "cors-wsgi = cors_wsgi.cli:main" in entry_points
-    assert "cors = cors_wsgi.config:paste_filter_factory" in entry_points
+    assert "cors = cors_wsgi.paste:filter_factory" in entry_points
 
 
 def test_the_python_classifiers_are_the_versions_nox_tests(metadata: Message) -> None:

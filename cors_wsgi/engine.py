@@ -1,0 +1,339 @@
+"""What every adapter shares, whatever its protocol: the engine behind WSGI, ASGI and flask_ext.
+
+An adapter reads the request facts from its protocol (a WSGI environ, an
+ASGI scope), asks ``decision`` for the answer, and writes the headers the
+way its protocol writes them. Everything in between lives here once:
+validating the adapter options, picking the policy by path or resolver,
+swapping a new configuration in atomically, notifying ``on_decision``,
+logging refusals, the debug header, and the answers we send ourselves (a
+refused preflight, the ``catch_exceptions`` 500).
+"""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Callable, Iterable, Mapping
+from logging import INFO
+from typing import Any, Generic, NamedTuple, Self, TypeVar, Union, Unpack
+
+from . import reasons
+from .config import MIDDLEWARE_OPTIONS, build, options_from_env, options_from_mapping
+from .decision import Decision, Header
+from .errors import ConfigError, reject_unknown
+from .logs import loggable, logger
+from .policy import OPTION_NAMES, CORSPolicy, PolicyOptions
+from .resources import PathPattern, PathRouter
+
+__all__ = [
+    "Answer",
+    "Engine",
+    "Resolver",
+    "ResourceRules",
+    "Routing",
+    "debug_header",
+    "error_answer",
+    "is_async_callable",
+    "log_refusal",
+    "notify",
+]
+
+AppT = TypeVar("AppT")
+RequestT = TypeVar("RequestT")
+Resolver = Callable[[RequestT], Union[CORSPolicy, None]]
+"""Picks the policy for a request (environ or scope); None lets it pass through untouched."""
+ResourceRules = Union[
+    Mapping[PathPattern, Union[CORSPolicy, Mapping[str, Any]]],
+    Iterable[tuple[PathPattern, Union[CORSPolicy, Mapping[str, Any]]]],
+]
+
+_TEXT = ("Content-Type", "text/plain; charset=utf-8")
+_STATUS_LINES = {200: "200 OK", 204: "204 No Content", 403: "403 Forbidden", 500: "500 Internal Server Error"}
+_ERROR_BODY = b"Internal Server Error\n"
+_DEBUG_HEADER = "X-CORS-Decision"
+
+
+class Answer(NamedTuple):
+    """A response we send ourselves, in the terms of any protocol."""
+
+    status: int
+    status_line: str
+    headers: list[Header]
+    body: bytes
+
+
+class Routing(NamedTuple):
+    """Everything that picks the policy for a request, swapped as one value."""
+
+    policy: CORSPolicy
+    """The top-level policy."""
+    select: Callable[[Any], CORSPolicy | None] | None
+    """Picks the policy for a request (None: pass it through); None: always ``policy``."""
+    resources: ResourceRules | None
+    resolver: Callable[[Any], CORSPolicy | None] | None
+
+
+class Engine(Generic[AppT, RequestT]):
+    """The configuration of an adapter; subclasses add ``__call__`` for their protocol.
+
+    Policy options (``allow_origins``, ``allow_methods``, ...) are those of
+    :class:`CORSPolicy`. ``resources`` maps path patterns to policies or to
+    option dicts that override the top-level options; paths that no rule
+    matches then pass through untouched. ``resolver`` is the general form: a
+    function of the request (environ or scope) returning the policy, or None
+    to pass the request through.
+    """
+
+    #: The adapter's name in errors about misspelt options.
+    _kind = "CORSMiddleware"
+    #: What a resolver is a function of, in errors.
+    _request = "environ"
+
+    def __init__(
+        self,
+        app: AppT,
+        *,
+        policy: CORSPolicy | None = None,
+        resources: ResourceRules | None = None,
+        resolver: Resolver[RequestT] | None = None,
+        preflight_status: int = 204,
+        preflight_passthrough: bool = False,
+        catch_exceptions: bool = False,
+        on_decision: Callable[[Decision], object] | None = None,
+        debug: bool = False,
+        **options: Unpack[PolicyOptions],
+    ) -> None:
+        reject_unknown(options, OPTION_NAMES | self._options(), self._kind)
+        if preflight_status not in (200, 204):
+            raise ConfigError("preflight_status", preflight_status, "must be 204 or 200")
+        for name, flag in (
+            ("preflight_passthrough", preflight_passthrough),
+            ("catch_exceptions", catch_exceptions),
+            ("debug", debug),
+        ):
+            if type(flag) is not bool:
+                raise ConfigError(name, flag, "must be True or False")
+        if on_decision is not None and not callable(on_decision):
+            raise ConfigError("on_decision", on_decision, "is not callable")
+        self._check_app(app)
+        self.app = app
+        self.preflight_status = preflight_status
+        self.preflight_passthrough = preflight_passthrough
+        self.catch_exceptions = catch_exceptions
+        self.on_decision = on_decision
+        self.debug = debug
+        # None in the common case, so that requests test one attribute for both options.
+        self._announce = self._announce_decision if on_decision is not None or debug else None
+        self._install(self._routing_of(policy, resources, resolver, options))
+
+    @classmethod
+    def _options(cls) -> frozenset[str]:
+        """The adapter keywords besides the policy options."""
+        return MIDDLEWARE_OPTIONS - {"check_websocket_origin"}
+
+    @staticmethod
+    def _check_app(app: AppT) -> None:
+        """Refuse, at construction, an app of the wrong protocol (it would fail every request)."""
+
+    def _prepare(self, policy: CORSPolicy) -> CORSPolicy:
+        """The policy as this adapter runs it: WSGI cannot await, so an ``async def`` check is refused."""
+        for check in policy.origins.callables:
+            if is_async_callable(check):
+                raise ConfigError(
+                    "allow_origins",
+                    check,
+                    "is an async function: WSGI cannot await it, and its unawaited result would be true",
+                    "use cors_wsgi.asgi.CORSMiddleware, or a plain function",
+                )
+        return policy
+
+    @staticmethod
+    def _path(request: RequestT) -> str:
+        """The path ``resources=`` rules match: below the mount point (SCRIPT_NAME, root_path)."""
+        raise NotImplementedError
+
+    @classmethod
+    def from_mapping(
+        cls, app: AppT, mapping: Mapping[str, Any], *, source: str = "mapping", **overrides: Any
+    ) -> Self:
+        """Build from a dict such as a Django setting; errors name ``source`` and the key."""
+        return build(cls, app, options_from_mapping(mapping, source), overrides, source)
+
+    @classmethod
+    def from_env(
+        cls, app: AppT, prefix: str = "CORS_", environ: Mapping[str, str] | None = None, **overrides: Any
+    ) -> Self:
+        """Build from ``CORS_ALLOW_ORIGINS``-style variables; keyword overrides win."""
+        options = options_from_env(environ, prefix)
+        return build(cls, app, options, overrides, "environment", lambda name: prefix + name.upper())
+
+    def reconfigure(
+        self,
+        *,
+        policy: CORSPolicy | None = None,
+        resources: ResourceRules | None = None,
+        resolver: Resolver[RequestT] | None = None,
+        **options: Unpack[PolicyOptions],
+    ) -> None:
+        """Validate a new configuration, then swap it in atomically.
+
+        Policy options change the current top-level policy (the others keep
+        their values); resources given here replace the rules, otherwise the
+        current rules are kept and re-based on the new top-level policy. A
+        ConfigError leaves the running configuration untouched. Requests in
+        flight finish with the configuration they started with.
+        """
+        reject_unknown(options, OPTION_NAMES | {"policy", "resources", "resolver"}, "reconfigure")
+        current = self._current[2]
+        if resolver is None and resources is None and current.resolver is not None:
+            if policy is not None or options:
+                name, value = ("policy", policy) if policy is not None else next(iter(options.items()))
+                raise ConfigError(
+                    name,
+                    value,
+                    "is never used: this middleware's resolver picks the policy of every request",
+                    "pass resolver= a new function (or resources= rules) instead",
+                )
+            resolver = current.resolver
+        if policy is None and resolver is None:
+            policy = current.policy.replace(**options)
+            options = {}
+        if resources is None and resolver is None:
+            resources = current.resources
+        self._install(self._routing_of(policy, resources, resolver, options))
+
+    @property
+    def policy(self) -> CORSPolicy:
+        """The top-level policy (the defaults of every resource rule)."""
+        return self._current[2].policy
+
+    def _install(self, routing: Routing) -> None:
+        # What requests read, as one plain tuple replaced in one step: unpacking
+        # it is cheaper than attribute lookups, and no other attribute changes.
+        self._current = (routing.select, routing.policy, routing)
+
+    def _routing_of(
+        self,
+        policy: CORSPolicy | None,
+        resources: ResourceRules | None,
+        resolver: Resolver[RequestT] | None,
+        options: Mapping[str, Any],
+    ) -> Routing:
+        if policy is not None and options:
+            raise ConfigError("policy", policy, "cannot be combined with policy options", "pass either one")
+        if resolver is not None and (policy is not None or options):
+            name, value = ("policy", policy) if policy is not None else next(iter(sorted(options.items())))
+            raise ConfigError(
+                name,
+                value,
+                "cannot be combined with resolver=: the resolver picks the policy of every request",
+                "build the policies in the resolver, or drop resolver=",
+            )
+        if resources is not None and resolver is not None:
+            raise ConfigError("resolver", resolver, "cannot be combined with resources", "pass either one")
+        if resolver is not None and not callable(resolver):
+            raise ConfigError(
+                "resolver", resolver, "is not callable", f"pass a function of the {self._request}"
+            )
+        base = self._prepare(policy if policy is not None else CORSPolicy(**options))
+        if resources is not None:
+            router = _router(base, resources, self._prepare)
+            path = self._path
+
+            def by_path(request: RequestT) -> CORSPolicy | None:
+                return router.match(path(request))
+
+            return Routing(base, by_path, resources, None)
+        if resolver is None and base.origins.is_empty:
+            logger.warning("CORSMiddleware allows no origin: every cross-origin read will be refused")
+        return Routing(base, resolver, None, resolver)
+
+    def _announce_decision(self, decision: Decision) -> tuple[Header, ...]:
+        """Tell ``on_decision``; the headers to add, with the debug header when it is on."""
+        if self.on_decision is not None:
+            notify(self.on_decision, decision)
+        if self.debug:
+            return (*decision.headers, debug_header(decision))
+        return decision.headers
+
+    def preflight_answer(self, decision: Decision) -> Answer:
+        """Our answer to a preflight: the grant with an empty body, or 403 with the reason."""
+        headers = list(decision.headers)
+        if self.debug:
+            headers.append(debug_header(decision))
+        if decision.allowed:
+            status = self.preflight_status
+            if status == 200:
+                headers += [_TEXT, ("Content-Length", "0")]
+            return Answer(status, _STATUS_LINES[status], headers, b"")
+        body = f"CORS preflight refused: {decision.message}\n".encode("ascii")
+        headers += [_TEXT, ("Content-Length", str(len(body)))]
+        return Answer(403, _STATUS_LINES[403], headers, body)
+
+
+def error_answer(headers: Iterable[Header]) -> Answer:
+    """The ``catch_exceptions`` 500, with the CORS headers so the browser shows the error; logs it."""
+    logger.exception("unhandled exception in the application; answering 500 with CORS headers")
+    answer = [_TEXT, ("Content-Length", str(len(_ERROR_BODY))), *headers]
+    return Answer(500, _STATUS_LINES[500], answer, _ERROR_BODY)
+
+
+def notify(on_decision: Callable[[Decision], object], decision: Decision) -> None:
+    """A failing ``on_decision`` callback is logged and never fails the request."""
+    try:
+        on_decision(decision)
+    except Exception:
+        logger.exception("on_decision callback %r failed", on_decision)
+
+
+def log_refusal(decision: Decision, level: int = INFO, what: str = "") -> None:
+    """One line with the reason code and the escaped origin (it may be hostile)."""
+    logger.log(
+        level,
+        "CORS refused %s: origin=%s reason=%s",
+        what or ("preflight" if decision.preflight else "request"),
+        loggable(decision.origin),
+        decision.message,
+    )
+
+
+def debug_header(decision: Decision) -> Header:
+    """``X-CORS-Decision: refused; reason=header-not-allowed; header=x-foo``."""
+    if decision.reason == reasons.NO_ORIGIN:
+        value = "not-cors; reason=no-origin"
+    else:
+        value = "allowed" if decision.allowed else f"refused; reason={decision.reason}"
+    if decision.detail:
+        value += (
+            f"; {'header' if decision.reason == reasons.HEADER_NOT_ALLOWED else 'method'}={decision.detail}"
+        )
+    return (_DEBUG_HEADER, value)
+
+
+def is_async_callable(function: object) -> bool:
+    """A coroutine function, or an object whose ``__call__`` is one (an ASGI app, an async check)."""
+    return inspect.iscoroutinefunction(function) or inspect.iscoroutinefunction(type(function).__call__)
+
+
+def _router(
+    base: CORSPolicy, resources: ResourceRules, prepare: Callable[[CORSPolicy], CORSPolicy]
+) -> PathRouter[CORSPolicy]:
+    if isinstance(resources, (str, bytes)) or not isinstance(resources, (Mapping, Iterable)):
+        raise ConfigError("resources", resources, "is not a dict or a list of (pattern, options) pairs")
+    rules = resources.items() if isinstance(resources, Mapping) else resources
+    resolved: list[tuple[PathPattern, CORSPolicy]] = []
+    for rule in rules:
+        if not (isinstance(rule, tuple) and len(rule) == 2):
+            raise ConfigError("resources", rule, "is not a (path pattern, policy or options) pair")
+        pattern, options = rule
+        if isinstance(options, CORSPolicy):
+            resolved.append((pattern, prepare(options)))
+        elif isinstance(options, Mapping):
+            try:
+                resolved.append((pattern, prepare(base.replace(**options))))
+            except ConfigError as error:
+                raise ConfigError(
+                    f"resources[{pattern!r}] {error.option}", error.value, error.problem, error.fix
+                ) from None
+        else:
+            raise ConfigError("resources", options, "is neither a CORSPolicy nor a dict of options")
+    return PathRouter(resolved)
