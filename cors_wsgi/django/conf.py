@@ -12,13 +12,13 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from types import MappingProxyType
 from typing import Any, NamedTuple
 
 from ..config import build, options_from_mapping
+from ..engine import Engine
 from ..errors import NO_VALUE, ConfigError
-from ..middleware import CORSMiddleware
 from ..policy import OPTION_NAMES, CORSPolicy
 from . import defaults
 
@@ -381,10 +381,10 @@ def _read_dict(mapping: object) -> tuple[Config | None, list[Problem]]:
     if problems:
         return None, problems
     try:
-        middleware = build(CORSMiddleware, _never_called, mapping, {}, source)
+        engine: Engine[None, Any] = build(Engine, None, _for_django(mapping), {}, source)
     except ConfigError as error:
         return None, [_problem(INVALID_CORS_DICT, error.option, error)]
-    policy = middleware.policy
+    policy = engine.policy
     config = Config(source, MappingProxyType(dict(mapping)), policy, None, False)
     return config, _policy_warnings(policy, f"{source} allow_origins", f"{source} allow_credentials")
 
@@ -413,6 +413,46 @@ def _policy_warnings(policy: CORSPolicy, origins: str, credentials: str) -> list
     return problems
 
 
-def _never_called(environ: Mapping[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
-    """The WSGI app given to CORSMiddleware when it only validates the CORS dict."""
-    raise AssertionError("never called")
+def middleware_options(settings: Any = None) -> dict[str, Any]:
+    """Keyword options of cors-wsgi's WSGI or ASGI middleware with the project's CORS policy.
+
+    For what Django's handler never sees, such as the WebSocket routes of a
+    Channels ``ProtocolTypeRouter``: ``CORSMiddleware(websocket_app,
+    check_websocket_origin=True, **middleware_options())`` shares the views'
+    policy. django-cors-headers' settings keep their meaning (CORS_URLS_REGEX
+    becomes a ``resources`` rule); the CORS dict is passed as it is.
+    """
+    if settings is None:
+        from django import conf as django_conf  # type: ignore[import-untyped]
+
+        settings = django_conf.settings
+    config = load(settings)
+    if not config.native:
+        return dict(config.options)
+    options = engine_options(config)
+    regex = config.urls_regex
+    if regex is not None and regex.pattern != defaults.default_urls_regex:
+        try:
+            # re.match: the start of the path; a resources regex must match all of it.
+            options["resources"] = {re.compile(f"(?:{regex.pattern})(?s:.*)", regex.flags): {}}
+        except re.error as error:
+            raise ConfigError(
+                "CORS_URLS_REGEX",
+                regex.pattern,
+                f"cannot be extended to a whole-path rule ({error})",
+                "write inline flags such as (?i) as re.compile(..., re.IGNORECASE)",
+            ) from None
+    return options
+
+
+def engine_options(config: Config) -> dict[str, Any]:
+    """The keyword options of the engine that serves ``config`` in Django's middleware."""
+    if config.native:
+        return {**config.options, "preflight_status": 200}  # django-cors-headers' granted preflight
+    return _for_django(config.options)
+
+
+def _for_django(options: Mapping[str, Any]) -> dict[str, Any]:
+    """The options without ``check_websocket_origin``: it is for the ASGI adapter, built from the same
+    settings for WebSocket consumers; Django's middleware never sees a WebSocket."""
+    return {name: value for name, value in options.items() if name != "check_websocket_origin"}

@@ -11,7 +11,7 @@ reads the request, picks the policy, and writes the answer Django's way.
 from __future__ import annotations
 
 import re
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Iterable
 from logging import DEBUG, INFO
 from typing import Any, NamedTuple
 
@@ -23,9 +23,9 @@ from django.urls import Resolver404, get_resolver, resolve  # type: ignore[impor
 from django.utils.cache import patch_vary_headers  # type: ignore[import-untyped]
 
 from .. import reasons
-from ..decision import Decision, RequestFacts, decide
+from ..decision import Decision, Header, RequestFacts, decide
+from ..engine import Answer, Engine, log_refusal, notify
 from ..logs import logger
-from ..middleware import CORSMiddleware, _debug_header, _log_refusal, _notify
 from ..origins import split_origin
 from ..policy import CORSPolicy
 from ..vary import merge_headers
@@ -65,24 +65,25 @@ def _allow_every_origin(origin: str) -> bool:
     return True
 
 
-class _Served:
-    """One configuration, built from the settings, and what requests need from it, precomputed."""
+class _Spelling(NamedTuple):
+    """Another spelling of the request's path, given to the path rules in place of the request."""
+
+    path_info: str
+
+
+class _Served(Engine[None, Any]):
+    """The engine of one configuration, plus what Django adds: CORS_URLS_REGEX, ``@cors`` views,
+    ``check_request_enabled`` grants, and the path spellings a path rule must agree on."""
+
+    _kind = "settings.CORS"
+    _request = "request"
 
     def __init__(self, config: conf.Config) -> None:
+        super().__init__(None, **conf.engine_options(config))
         self.config = config
-        options = config.options
-        self.policy = config.policy
-        # The core middleware, validated by conf, selects among the CORS dict's resources.
-        self.by_path = (
-            CORSMiddleware(_no_app, **options)._routing.select
-            if options.get("resources") is not None
-            else None
-        )
-        self.resolver: Callable[[Mapping[str, Any]], CORSPolicy | None] | None = options.get("resolver")
-        self.preflight_status = options.get("preflight_status", 200 if config.native else 204)
-        self.preflight_passthrough: bool = options.get("preflight_passthrough", False)
-        self.on_decision: Callable[[Decision], object] | None = options.get("on_decision")
-        self.debug: bool = options.get("debug", False)
+        select, _, routing = self._current
+        self.by_path = select if routing.resources is not None else None
+        self.resolver = routing.resolver
         views = (
             list(decorated_views(get_resolver().url_patterns)) if hasattr(settings, "ROOT_URLCONF") else []
         )
@@ -92,19 +93,25 @@ class _Served:
             self.view_policy(recorded)
         self.signal_policies: dict[int, tuple[CORSPolicy, CORSPolicy]] = {}
 
+    @staticmethod
+    def _path(request: Any) -> str:
+        """What Django routes: ``path_info``, below the script name."""
+        return request.path_info  # type: ignore[no-any-return]
+
     def rule(self, path: str) -> CORSPolicy | None:
         """The policy the project's path rules give ``path`` (None: CORS does not apply there)."""
         if self.config.urls_regex is not None:
             return self.policy if self.config.urls_regex.match(path) else None
         if self.by_path is not None:
-            return self.by_path({"PATH_INFO": path})
+            return self.by_path(_Spelling(path))
         return self.policy
 
-    def select(self, path: str, meta: Mapping[str, Any]) -> CORSPolicy | None:
-        """The rule for ``path``; no origin is allowed if another spelling of it that a server or
-        proxy may treat as the same path (``//``, dot segments, a final slash) gets another rule."""
+    def select(self, request: Any) -> CORSPolicy | None:
+        """The rule for the request's path; no origin is allowed if another spelling of it that a
+        server or proxy may treat as the same path (``//``, dot segments, a final slash) gets another."""
         if self.resolver is not None:
-            return self.resolver(meta)
+            return self.resolver(request)
+        path = request.path_info
         selected = self.rule(path)
         if ("//" in path or "/." in path) and self.rule(normalized(path)) is not selected:
             return _AMBIGUOUS
@@ -214,7 +221,7 @@ class CorsMiddleware:
             if recorded is not None:
                 policy = served.view_policy(recorded)
         if policy is None:
-            policy = served.select(path, meta)
+            policy = served.select(request)
         decision = decide(policy, facts) if policy is not None else None
         return _Request(served, facts, policy, decision)
 
@@ -225,21 +232,15 @@ class CorsMiddleware:
         if decision is None:
             return None
         served = found.served
-        if not decision.allowed and logger.isEnabledFor(INFO if decision.preflight else DEBUG):
-            # A refused actual request may well be same-origin: DEBUG only.
-            _log_refusal(decision, INFO if decision.preflight else DEBUG)
-        if served.on_decision is not None:
-            _notify(served.on_decision, decision)
+        level = INFO if decision.preflight else DEBUG  # a refused actual request may well be same-origin
+        if not decision.allowed and logger.isEnabledFor(level):
+            log_refusal(decision, level)
         if not decision.preflight or served.preflight_passthrough:
             return None
-        if decision.allowed:
-            response = HttpResponse(status=served.preflight_status, headers={"Content-Length": "0"})
-            if served.preflight_status == 204:
-                del response["Content-Type"], response["Content-Length"]
-        else:
-            body = f"CORS preflight refused: {decision.message}\n"
-            response = HttpResponse(body, status=403, content_type="text/plain; charset=utf-8")
-        return self._response_phase(found, response)
+        if served.on_decision is not None:
+            notify(served.on_decision, decision)
+        answer = served.preflight_answer(decision)
+        return _write(_response(answer), answer.headers)
 
     def _response_phase(self, found: _Request, response: Response) -> Response:
         decision = found.decision
@@ -248,27 +249,38 @@ class CorsMiddleware:
                 # A receiver may enable CORS on this path for some origin: caches must keep them apart.
                 patch_vary_headers(response, ("origin",))
             return response
-        headers = decision.headers
-        vary = ""
-        if headers and headers[-1][0] == "Vary":  # our Vary comes last
-            vary = headers[-1][1].lower()  # lower case, as django-cors-headers writes it
-            headers = headers[:-1]
-        if found.served.debug:
-            headers = (*headers, _debug_header(decision))
-        # Only the app's own Vary and Access-Control-* headers change what we write.
-        present = [name for name in response.headers if name[:1] in "aAvV"]
-        if headers:
-            app = [(name, response[name]) for name in present if name[:1] in "aA"]
-            if app:
-                headers = tuple(merge_headers(app, headers)[len(app) :])
-            for name, value in headers:
-                response[name] = value
-        if vary:
-            if any(name.lower() == "vary" for name in present):
-                patch_vary_headers(response, vary.split(", "))
-            else:
-                response["Vary"] = vary
-        return response
+        announce = found.served._announce
+        return _write(response, decision.headers if announce is None else announce(decision))
+
+
+def _response(answer: Answer) -> Response:
+    """An HttpResponse for one of our own answers (its headers are written by ``_write``)."""
+    response = HttpResponse(answer.body, status=answer.status)
+    del response["Content-Type"]  # Django's default; the answer has its own when it has a body
+    return response
+
+
+def _write(response: Response, headers: Iterable[Header]) -> Response:
+    """Add our headers to the response as merge_headers rules, with Vary merged by Django."""
+    vary = ""
+    ours = []
+    for name, value in headers:
+        if name == "Vary":
+            vary = value.lower()  # lower case, as django-cors-headers writes it
+        else:
+            ours.append((name, value))
+    # Only the app's own Vary and Access-Control-* headers change what we write.
+    present = [name for name in response.headers if name[:1] in "aAvV"]
+    if ours:
+        app = [(name, response[name]) for name in present if name[:1] in "aA"]
+        for name, value in merge_headers(app, ours)[len(app) :] if app else ours:
+            response[name] = value
+    if vary:
+        if any(name.lower() == "vary" for name in present):
+            patch_vary_headers(response, vary.split(", "))
+        else:
+            response["Vary"] = vary
+    return response
 
 
 def _wants_signal(found: _Request) -> bool:
@@ -303,8 +315,3 @@ def normalized(path: str) -> str:
             segments.append(part)
     trailing = "/" if parts[-1] in ("", ".", "..") and segments else ""
     return "/" + "/".join(segments) + trailing
-
-
-def _no_app(environ: Mapping[str, Any], start_response: Callable[..., Any]) -> list[bytes]:
-    """The WSGI app of the core middleware that only selects policies here."""
-    raise AssertionError("never called")

@@ -7,6 +7,7 @@ from typing import ClassVar
 
 from django.test import SimpleTestCase, override_settings
 
+from cors_wsgi import CORSPolicy
 from cors_wsgi.django.defaults import default_headers, default_methods
 from tests.django.helpers import APP, OTHER, preflight, vary
 
@@ -309,6 +310,21 @@ class CorsDict(SimpleTestCase):
         assert inside.headers["Access-Control-Allow-Origin"] == APP
         assert "Access-Control-Allow-Origin" not in outside.headers
         assert outside.content == b"False"
+
+    @override_settings(
+        CORS={
+            "resolver": lambda request: (
+                CORSPolicy(allow_origins=[APP]) if request.path_info.startswith("/api/") else None
+            )
+        }
+    )
+    def test_a_resolver_picks_the_policy_from_the_django_request(self) -> None:
+        inside = self.client.get("/api/items", headers={"Origin": APP})
+        outside = self.client.get("/marker", headers={"Origin": APP})
+
+        assert inside.headers["Access-Control-Allow-Origin"] == APP
+        assert outside.content == b"False"
+        assert "Vary" not in outside.headers
 
     @override_settings(CORS={"allow_origins": [APP], "debug": True})
     def test_the_debug_header_says_why(self) -> None:
