@@ -8,7 +8,6 @@ in ``cors_wsgi.asgi.CORSMiddleware(..., **middleware_options())``.
 from __future__ import annotations
 
 import re
-from typing import Any
 
 import pytest
 from django.test import SimpleTestCase, override_settings
@@ -17,40 +16,14 @@ from cors_wsgi import ConfigError
 from cors_wsgi.asgi import CORSMiddleware
 from cors_wsgi.django.conf import middleware_options
 from tests.asgi.driver import run
+from tests.asgi.test_websocket import EchoSocket, handshake
 from tests.django.helpers import APP, OTHER
 
 CONNECT = [{"type": "websocket.connect"}]
 
 
-class Consumer:
-    """Accepts every handshake it sees: a refusal must come before it."""
-
-    def __init__(self) -> None:
-        self.accepted = 0
-
-    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
-        assert (await receive())["type"] == "websocket.connect"
-        self.accepted += 1
-        await send({"type": "websocket.accept"})
-        await send({"type": "websocket.close", "code": 1000})
-
-
-def handshake(origin: str, path: str = "/ws/chat") -> dict[str, Any]:
-    return {
-        "type": "websocket",
-        "asgi": {"version": "3.0"},
-        "scheme": "wss",
-        "path": path,
-        "root_path": "",
-        "query_string": b"",
-        "headers": [(b"host", b"api.example.com"), (b"origin", origin.encode())],
-        "subprotocols": [],
-        "extensions": {},
-    }
-
-
-def guarded() -> tuple[CORSMiddleware, Consumer]:
-    consumer = Consumer()
+def guarded() -> tuple[CORSMiddleware, EchoSocket]:
+    consumer = EchoSocket()
     return CORSMiddleware(consumer, check_websocket_origin=True, **middleware_options()), consumer
 
 
@@ -80,8 +53,8 @@ class DjangoCorsHeadersSettings(SimpleTestCase):
     def test_urls_regex_limits_the_socket_checks_to_its_paths_as_it_limits_the_views(self) -> None:
         app, consumer = guarded()
 
-        inside = run(app, handshake(OTHER, "/api/ws"), CONNECT)
-        outside = run(app, handshake(OTHER, "/ws/chat"), CONNECT)
+        inside = run(app, handshake(OTHER, path="/api/ws"), CONNECT)
+        outside = run(app, handshake(OTHER, path="/ws/chat"), CONNECT)
 
         assert inside.sent == [{"type": "websocket.close", "code": 1008}]
         assert outside.sent[0]["type"] == "websocket.accept"
@@ -101,7 +74,7 @@ class DjangoCorsHeadersSettings(SimpleTestCase):
 @override_settings(CORS={"allow_origins": ["https://*.example.com"], "check_websocket_origin": True})
 class CorsDict(SimpleTestCase):
     def test_check_websocket_origin_in_the_dict_is_for_the_asgi_adapter_only(self) -> None:
-        consumer = Consumer()
+        consumer = EchoSocket()
         app = CORSMiddleware(consumer, **middleware_options())
 
         listed = run(app, handshake("https://chat.example.com"), CONNECT)
