@@ -1,1 +1,1 @@
-"""A minimal Django project whose WSGI callable is wrapped by cors-wsgi (see wsgi.py)."""
+"""A minimal Django project with cors_wsgi.django.CorsMiddleware in MIDDLEWARE (see settings.py)."""

@@ -1,4 +1,4 @@
-"""Settings of the example project; the ``CORS`` dict is all cors-wsgi reads."""
+"""Settings of the example project: CorsMiddleware in MIDDLEWARE, its policy in the ``CORS`` dict."""
 
 from __future__ import annotations
 
@@ -7,15 +7,22 @@ import os
 SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "example-only-not-secret")
 DEBUG = False
 ALLOWED_HOSTS = ["localhost", "127.0.0.1", "testserver"]
-INSTALLED_APPS: list[str] = []
-MIDDLEWARE = ["django.middleware.common.CommonMiddleware", "django.middleware.csrf.CsrfViewMiddleware"]
+INSTALLED_APPS = ["cors_wsgi.django"]  # the system checks: manage.py check validates CORS
+MIDDLEWARE = [
+    "cors_wsgi.django.CorsMiddleware",  # first: preflights never reach CSRF or APPEND_SLASH
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+]
 ROOT_URLCONF = "examples.django_project.urls"
-WSGI_APPLICATION = "examples.django_project.wsgi.application"  # runserver serves the wrapped callable
+WSGI_APPLICATION = "examples.django_project.wsgi.application"
 USE_TZ = True
 
-# The keyword options of CORSMiddleware, read by wsgi.py through from_mapping.
+# cors-wsgi's own options (django-cors-headers' CORS_* settings work too, but not both).
+# The front ends come from the environment, so that production needs no code change.
 CORS = {
-    "allow_origins": ["http://localhost:3000", "https://app.example.com"],
+    "allow_origins": os.environ.get(
+        "FRONT_END_ORIGINS", "http://localhost:3000 https://app.example.com"
+    ).split(),
     "allow_methods": ["GET", "POST", "PUT", "DELETE"],
     "allow_headers": ["Content-Type", "X-CSRFToken"],
     "expose_headers": ["X-Request-Id"],

@@ -1,22 +1,25 @@
-"""The WSGI callable, wrapped by cors-wsgi with the policy of ``settings.CORS``.
+"""The WSGI callable: plain Django, since CorsMiddleware runs inside Django's handler.
 
-Wrapping the callable (instead of adding a Django middleware) means every
-response is covered, including Django's own 404, 400 and 500 pages, and
-preflights are answered before Django sees them. Serve it with any WSGI
-server, from the repository root::
+Serve it with any WSGI server, from the repository root::
 
     waitress-serve --host 127.0.0.1 --port 8002 examples.django_project.wsgi:application
+
+A server that must be given CORS outside Django (a WSGI component in front
+of Django that answers requests itself) can wrap the callable instead, and
+then leave CorsMiddleware out of MIDDLEWARE; never both::
+
+    application = CORSMiddleware.from_mapping(get_wsgi_application(), settings.CORS, source="settings.CORS")
+
+Django's test client, ``runserver`` under ``asgi.py`` and ``LiveServerTestCase``
+never call this file, so only the MIDDLEWARE setup covers them.
 """
 
 from __future__ import annotations
 
 import os
 
-from django.conf import settings
 from django.core.wsgi import get_wsgi_application
-
-from cors_wsgi import CORSMiddleware
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "examples.django_project.settings")
 
-application = CORSMiddleware.from_mapping(get_wsgi_application(), settings.CORS, source="settings.CORS")
+application = get_wsgi_application()

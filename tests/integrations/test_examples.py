@@ -142,7 +142,7 @@ def header(reply: dict[str, Any], name: str) -> list[str]:
     return [value for key, value in reply["headers"] if key.lower() == name.lower()]
 
 
-def test_django_example_takes_its_policy_from_the_cors_setting_through_webtest() -> None:
+def test_django_example_answers_from_its_middleware_through_webtest() -> None:
     preflight, actual, refused, outside = django_webtest(
         {"method": "OPTIONS", "path": "/api/items/pear", "headers": PREFLIGHT},
         {"method": "GET", "path": "/api/items", "headers": {"Origin": ALLOWED}},
@@ -164,6 +164,15 @@ def test_django_example_takes_its_policy_from_the_cors_setting_through_webtest()
     assert "origin" in vary_names(header(refused, "Vary"))
     assert outside["status"] == 404
     assert header(outside, "Access-Control-Allow-Origin") == []
+
+
+def test_django_examples_own_test_module_passes_under_djangos_test_runner() -> None:
+    """The example's tests use ``self.client``, which never calls wsgi.py: CORS comes from MIDDLEWARE."""
+    command = [sys.executable, "examples/django_project/manage.py", "test", "examples.django_project.tests"]
+    result = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=SOCKET_TIMEOUT * 4)
+
+    assert result.returncode == 0, result.stderr
+    assert "Ran 5 tests" in result.stderr
 
 
 def test_django_example_serves_preflight_and_request_through_waitress() -> None:
