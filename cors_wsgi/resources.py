@@ -32,11 +32,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from typing import Generic, TypeVar, Union
+from typing import Any, Generic, TypeVar, Union
 
 from .errors import ConfigError
 
 T = TypeVar("T")
+
+#: What ``_lookup`` finds where a prefix rule and a regex both claim a path: no one rule.
+_CONFLICT: Any = object()
 
 #: A path longer than this that is not canonical gets no rule (its readings would cost a
 #: request's worth of work each); servers refuse far shorter request lines by default.
@@ -84,21 +87,26 @@ class PathRouter(Generic[T]):
                 )
         self._regexes = tuple(regexes)
 
-    def match(self, path: str) -> T | None:
-        """The value of the rule for ``path``, or None when no rule, or not one same rule, applies.
+    def match(self, path: str, ambiguous: T | None = None) -> T | None:
+        """The rule for ``path``; None when no rule applies; ``ambiguous`` when not one rule does.
 
-        None also when two readings of a non-canonical path select different
-        rules: a framework may route the request by either.
+        Not one rule applies when two readings of a non-canonical path select
+        different rules (a framework may route the request by either), or a
+        prefix rule and a regex both match. A caller that falls back to other
+        rules when this router has none passes a refusal as ``ambiguous``, so
+        that a disagreement here never reaches a looser rule elsewhere.
         """
         value = self._lookup(path)
-        if value is None or ("//" not in path and "/." not in path):
-            return value  # the common case, a canonical path: every reading is the path itself
+        if "//" not in path and "/." not in path:
+            # The common case, a canonical path: every reading is the path itself.
+            return ambiguous if value is _CONFLICT else value
         if len(path) > MAX_NONCANONICAL_PATH:
-            return None  # bounded work: its readings are not computed, so no rule is known to apply
+            # Bounded work: its readings are not computed, so no rule is known to apply.
+            return None if value is None else ambiguous
         for reading in _readings(path):
             if self._lookup(reading) is not value:
-                return None
-        return value
+                return ambiguous
+        return ambiguous if value is _CONFLICT else value
 
     def _lookup(self, path: str) -> T | None:
         """The rule for one reading of a path; a trailing slash changes nothing."""
@@ -121,7 +129,7 @@ class PathRouter(Generic[T]):
         for regex, regex_value in self._regexes:
             if regex.fullmatch(path) or regex.fullmatch(other):
                 # A prefix rule and a regex both claim the path: apply neither.
-                return regex_value if value is None or value is regex_value else None
+                return regex_value if value is None or value is regex_value else _CONFLICT
         return value
 
     def _taken_by(self, regex: re.Pattern[str]) -> str | None:

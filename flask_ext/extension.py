@@ -410,11 +410,11 @@ def _by_path(router: PathRouter[CORSPolicy], lookup: _Lookup, path: str | None =
     """
     own = path is None
     written = lookup.path if path is None else path
-    policy = router.match(written)
+    policy = router.match(written, NO_GRANT)
     merged = _SLASHES.sub("/", written)
     toggled = merged[:-1] if merged.endswith("/") else merged + "/"
-    merges_alike = merged == written or router.match(merged) is policy
-    if merges_alike and (merged == "/" or router.match(toggled) is policy):
+    merges_alike = merged == written or router.match(merged, NO_GRANT) is policy
+    if merges_alike and (merged == "/" or router.match(toggled, NO_GRANT) is policy):
         return policy
     found = lookup.route(None if own else written)
     if found.redirect is not None:

@@ -241,3 +241,31 @@ def test_a_canonical_path_and_its_trailing_slash_spelling_select_the_same_rule(
     router = router_for(patterns)
     path = "/" + "/".join(parts)
     assert router.match(path) is router.match(add_slash(path))
+
+
+AMBIGUOUS = object()
+
+
+def test_a_caller_with_a_fallback_can_tell_disagreeing_rules_from_no_rule() -> None:
+    router = PathRouter(
+        [("/api/*", ADMIN), (re.compile(r"/api/(admin|internal)/.*"), LOGIN), ("/api/login", ITEMS)]
+    )
+    assert router.match("/blog", AMBIGUOUS) is None  # no rule at all
+    assert router.match("/api/login", AMBIGUOUS) is ITEMS
+    assert router.match("/api/admin/users", AMBIGUOUS) is AMBIGUOUS  # a prefix and a regex both match
+    assert router.match("/api/admin/users") is None  # without a fallback, disagreement is no rule
+
+
+def test_readings_that_disagree_are_ambiguous_even_when_the_raw_path_has_no_rule() -> None:
+    router = PathRouter([("/api/admin/*", ADMIN)])
+    for path in ("/api//admin/users", "/x/../api/admin/users", "/api/./admin/users"):
+        assert router.match(path, AMBIGUOUS) is AMBIGUOUS
+        assert router.match(path) is None
+    assert router.match("/x//y", AMBIGUOUS) is None  # no reading has a rule: nothing to fall back from
+    assert exploit_router().match("//api/admin/users", AMBIGUOUS) is AMBIGUOUS
+
+
+def test_an_overlong_non_canonical_path_is_ambiguous_only_when_it_meets_a_rule() -> None:
+    long = "/api/admin/" + "./" * MAX_NONCANONICAL_PATH
+    assert exploit_router().match(long, AMBIGUOUS) is AMBIGUOUS
+    assert PathRouter([("/blog/*", LOOSE)]).match(long, AMBIGUOUS) is None

@@ -356,9 +356,9 @@ def test_a_path_is_resolved_once_however_many_rules_and_requests(monkeypatch: py
     calls: list[str] = []
     original = PathRouter.match
 
-    def counting(self: PathRouter[Any], path: str) -> Any:
+    def counting(self: PathRouter[Any], path: str, ambiguous: Any = None) -> Any:
         calls.append(path)
-        return original(self, path)
+        return original(self, path, ambiguous)
 
     monkeypatch.setattr(PathRouter, "match", counting)
     client = app.test_client()

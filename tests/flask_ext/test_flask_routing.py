@@ -8,6 +8,7 @@ asserts what a page may read, not which headers were written.
 from __future__ import annotations
 
 import gc
+import re
 import tracemalloc
 from collections.abc import Callable, Sequence
 from typing import Any, ClassVar
@@ -157,6 +158,25 @@ def test_a_blueprints_rules_follow_the_routed_path_too(path: str) -> None:
     assert reads(app, "/api/posts")
     assert reads(app, "/api/admin/users", ADMIN)
     assert not reads(app, path, BLOG)
+
+
+def test_a_blueprint_path_its_own_rules_disagree_on_never_falls_back_to_the_apps_looser_rule() -> None:
+    app = Flask(__name__)
+    api = Blueprint("api", __name__, url_prefix="/api")
+    api.add_url_rule("/admin/users", "users", lambda: "secret users")
+    # Both a prefix rule and a regex claim /api/admin/users: neither applies (fail closed) ...
+    CORS(
+        api,
+        resources={
+            "/api/*": {"origins": [ADMIN]},
+            re.compile(r"/api/(admin|internal)/.*"): {"origins": [ADMIN]},
+        },
+    )
+    app.register_blueprint(api)
+    # ... and the app's rule for every subdomain must not step in for them.
+    CORS(app, resources={"/*": {"origins": "https://*.example.com", "supports_credentials": True}})
+    assert not reads(app, "/api/admin/users", BLOG)
+    assert not reads(app, "/api/admin/users", ADMIN)
 
 
 def test_rules_match_the_path_as_flask_decodes_it() -> None:
