@@ -26,6 +26,7 @@ from tests.asgi.test_uvicorn import serve
 from tests.browser.conftest import Script, browser, front_port, page  # noqa: F401
 from tests.browser.test_chromium import (  # noqa: F401
     allowed,
+    matrix_options,
     test_exposed_header_is_readable_and_the_other_is_not,
     test_json_post_is_preflighted_then_readable,
     test_max_age_zero_sends_a_preflight_every_time,
@@ -80,13 +81,7 @@ def fastapi_api(allowed_origin: str) -> Any:
 
     return CORSMiddleware(
         app,
-        allow_origins=[allowed_origin],
-        allow_methods=["GET", "POST", "PUT"],
-        allow_headers=["Content-Type", "Authorization", "X-Requested-With"],
-        allow_credentials=True,
-        expose_headers=["X-Total"],
-        max_age=600,
-        resources={"/nocache/*": {"max_age": 0}, "/*": {}},
+        **matrix_options(allowed_origin),
         check_websocket_origin=True,
     )
 

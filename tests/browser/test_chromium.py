@@ -20,17 +20,21 @@ from tests.browser.conftest import Script
 from tests.browser.servers import Counting, api, flask_api, serve
 
 
+def matrix_options(allowed_origin: str) -> dict[str, Any]:
+    """The policy of the browser matrix, shared by every adapter's browser tests."""
+    return {
+        "allow_origins": [allowed_origin],
+        "allow_methods": ["GET", "POST", "PUT"],
+        "allow_headers": ["Content-Type", "Authorization", "X-Requested-With"],
+        "allow_credentials": True,
+        "expose_headers": ["X-Total"],
+        "max_age": 600,
+        "resources": {"/nocache/*": {"max_age": 0}, "/*": {}},
+    }
+
+
 def core_api(allowed_origin: str) -> CORSMiddleware:
-    return CORSMiddleware(
-        api,
-        allow_origins=[allowed_origin],
-        allow_methods=["GET", "POST", "PUT"],
-        allow_headers=["Content-Type", "Authorization", "X-Requested-With"],
-        allow_credentials=True,
-        expose_headers=["X-Total"],
-        max_age=600,
-        resources={"/nocache/*": {"max_age": 0}, "/*": {}},
-    )
+    return CORSMiddleware(api, **matrix_options(allowed_origin))
 
 
 @pytest.fixture(scope="module", params=[core_api, flask_api], ids=["core", "flask_ext"])
