@@ -39,20 +39,23 @@ class Case:
 
 
 def wall_times(
-    prepared: Sequence[tuple[str, WSGIApp, Environ]], rounds: int, batch: int, seed: int = 7
+    prepared: Sequence[tuple[str, WSGIApp, Environ, bool]], rounds: int, batch: int, seed: int = 7
 ) -> dict[str, list[float]]:
-    """Nanoseconds per request of each label, one value per round, cases interleaved."""
+    """Nanoseconds per request of each label, one value per round, cases interleaved.
+
+    Each prepared case is its label, app, environ and whether its origins are distinct.
+    """
     order = list(prepared)
     shuffler = random.Random(seed)
-    times: dict[str, list[float]] = {label: [] for label, _, _ in prepared}
-    for _label, app, env in order:
-        run(app, env, min(batch, 50))
+    times: dict[str, list[float]] = {label: [] for label, _, _, _ in prepared}
+    for _label, app, env, distinct in order:
+        run(app, env, min(batch, 50), distinct)
     for _ in range(rounds):
         shuffler.shuffle(order)
         gc.collect()
-        for label, app, env in order:
+        for label, app, env, distinct in order:
             start = time.perf_counter_ns()
-            run(app, env, batch)
+            run(app, env, batch, distinct)
             times[label].append((time.perf_counter_ns() - start) / batch)
     return times
 

@@ -76,7 +76,10 @@ def _measure(settings: Settings, cases: Sequence[Case], baseline: str | None) ->
     """Wall time (interleaved) and, when enabled, instructions of each case."""
     flask = any(case.spec.stack == "flask" for case in cases)
     batch = settings.batch_flask if flask else settings.batch_wsgi
-    prepared = [(case.label, build(case.spec), environ(case.spec, case.scenario)) for case in cases]
+    prepared = [
+        (case.label, build(case.spec), environ(case.spec, case.scenario), case.scenario.distinct)
+        for case in cases
+    ]
     wall = summarize_wall(wall_times(prepared, settings.rounds, batch), baseline or cases[0].label)
     results: dict[str, dict[str, float]] = {label: dict(values) for label, values in wall.items()}
     if settings.callgrind:
@@ -102,7 +105,13 @@ def comparison(settings: Settings, stack: str) -> dict[str, Any]:
     responses: dict[str, Any] = {}
     ratios: dict[str, dict[str, float]] = {}
     for scenario in SCENARIOS.values():
-        cases = [Case(variant, AppSpec(variant), scenario) for variant in variants if variant not in skipped]
+        if scenario.subdomains and stack != "wsgi":
+            continue
+        cases = [
+            Case(variant, AppSpec(variant, subdomains=scenario.subdomains), scenario)
+            for variant in variants
+            if variant not in skipped
+        ]
         measured = _measure(settings, cases, baseline)
         scenarios[scenario.name] = measured
         responses[scenario.name] = {

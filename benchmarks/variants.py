@@ -76,13 +76,24 @@ class Scenario:
     origin: str | None = ALLOWED_ORIGIN
     request_method: str | None = None
     request_headers: str | None = None
+    subdomains: int = 0
+    """The policy lists this many subdomain patterns instead of one exact origin (WSGI only)."""
+    distinct: bool = False
+    """Every request sends a new Origin, as a flood does: nothing a layer remembers helps."""
 
 
 SCENARIOS = {
     "allowed": Scenario("allowed"),
     "preflight": Scenario("preflight", "OPTIONS", request_method="PUT", request_headers="content-type"),
+    "preflight_acrh2": Scenario(
+        "preflight_acrh2", "OPTIONS", request_method="PUT", request_headers="content-type,x-requested-with"
+    ),
+    "preflight_no_acrh": Scenario("preflight_no_acrh", "OPTIONS", request_method="PUT"),
     "refused": Scenario("refused", origin=REFUSED_ORIGIN),
     "no_origin": Scenario("no_origin", origin=None),
+    "pattern_allowed": Scenario("pattern_allowed", subdomains=3),
+    "pattern_refused": Scenario("pattern_refused", origin=REFUSED_ORIGIN, subdomains=3),
+    "refused_flood": Scenario("refused_flood", origin=REFUSED_ORIGIN, distinct=True),
 }
 
 
@@ -263,11 +274,28 @@ def _start_response(
     return _write
 
 
-def run(app: WSGIApp, base: Environ, count: int) -> None:
-    """Send ``count`` identical requests, consuming and closing each body like a server."""
+#: The environ's strings a server decodes afresh for every request, besides the HTTP_ headers.
+_REQUEST_LINE = frozenset({"REQUEST_METHOD", "PATH_INFO", "QUERY_STRING"})
+
+
+def run(app: WSGIApp, base: Environ, count: int, distinct: bool = False) -> None:
+    """Send ``count`` requests like ``base``, consuming and closing each body like a server.
+
+    Each request gets fresh string objects, decoded from bytes as a server
+    does: a string reused across requests caches its hash, which would hide
+    the cost of hashing a hostile megabyte. ``distinct`` gives every request
+    a new subdomain in its Origin.
+    """
     start_response = _start_response
-    for _ in range(count):
-        _drain(app(base.copy(), start_response))
+    raw = {k: v.encode("latin-1") for k, v in base.items() if k in _REQUEST_LINE or k.startswith("HTTP_")}
+    scheme, _, host = base.get("HTTP_ORIGIN", "").partition("://")
+    for i in range(count):
+        env = base.copy()
+        for key, value in raw.items():
+            env[key] = value.decode("latin-1")
+        if distinct:
+            env["HTTP_ORIGIN"] = f"{scheme}://r{i}.{host}"
+        _drain(app(env, start_response))
 
 
 def _drain(body: Iterable[bytes]) -> None:

@@ -23,12 +23,12 @@ def main() -> None:
     warmup, count = int(job["warmup"]), int(job["count"])
     app = build(spec)
     base = environ(spec, scenario)
-    run(app, base, warmup)
+    run(app, base, warmup, scenario.distinct)
     # Long-lived objects move out of the collector's view, so a full collection
     # landing by chance inside the measured requests does not skew one run.
     gc.collect()
     gc.freeze()
-    run(app, base, count)
+    run(app, base, count, scenario.distinct)
 
 
 if __name__ == "__main__":

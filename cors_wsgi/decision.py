@@ -2,7 +2,8 @@
 
 The WSGI middleware, the Flask extension and the command line all call these
 functions, so a rule lives here and nowhere else. Nothing here mutates
-anything; the headers returned are fresh or immutable tuples.
+anything but the policy's bounded memo of finished decisions (``memo``);
+the headers returned are fresh or immutable tuples.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, NamedTuple
 
 from . import reasons
+from .memo import remember
 from .origins import MAX_ORIGIN_LENGTH
 from .tokens import MAX_HEADER_LIST_LENGTH, MAX_METHOD_LENGTH, is_token, parse_header_list
 
@@ -87,9 +89,20 @@ def decide_actual(policy: CORSPolicy, origin: str | None) -> Decision:
     """
     if origin is None:
         return policy.no_origin_decision
-    granted = policy.granted_decisions.get(origin) if len(origin) <= MAX_ORIGIN_LENGTH else None
-    if granted is not None:
-        return granted
+    if len(origin) > MAX_ORIGIN_LENGTH:
+        return _actual(policy, origin)
+    decision = policy.granted_decisions.get(origin)
+    if decision is not None:
+        return decision
+    memo = policy.memo
+    if memo is None:
+        return _actual(policy, origin)
+    decision = memo.get(origin)
+    return decision if decision is not None else remember(memo, origin, _actual(policy, origin))
+
+
+def _actual(policy: CORSPolicy, origin: str) -> Decision:
+    """The decision for an origin that is not an exact grant, built from the policy."""
     if policy.origins.allow_any:
         return _decision(True, reasons.ALLOWED, "", origin, False, policy.wildcard_headers)
     reason = policy.origins.check(origin)
@@ -107,6 +120,31 @@ def decide_preflight(
     request_private_network: bool = False,
 ) -> Decision:
     """The decision for a preflight: OPTIONS, Origin and Access-Control-Request-Method."""
+    memo = policy.memo
+    if (
+        memo is None
+        or len(origin) > MAX_ORIGIN_LENGTH
+        or len(request_method) > MAX_METHOD_LENGTH
+        or (request_headers is not None and len(request_headers) > MAX_HEADER_LIST_LENGTH)
+    ):
+        return _preflight(policy, origin, request_method, request_headers, request_private_network)
+    key = (origin, request_method, request_headers, request_private_network)
+    decision = memo.get(key)
+    if decision is not None:
+        return decision
+    return remember(
+        memo, key, _preflight(policy, origin, request_method, request_headers, request_private_network)
+    )
+
+
+def _preflight(
+    policy: CORSPolicy,
+    origin: str,
+    request_method: str,
+    request_headers: str | None,
+    request_private_network: bool,
+) -> Decision:
+    """The preflight decision built from the policy, checking every length before any lookup."""
     refusal = policy.preflight_refusal_headers
     granted = policy.granted_preflights.get(origin) if len(origin) <= MAX_ORIGIN_LENGTH else None
     if granted is None:

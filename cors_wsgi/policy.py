@@ -14,6 +14,7 @@ from . import reasons
 from .decision import SAFELISTED_METHODS, Decision, Header
 from .errors import ConfigError, reject_unknown
 from .logs import logger
+from .memo import Memo, new_memo
 from .origins import OriginEntry, OriginMatcher, RegexEntry
 from .tokens import MAX_HEADER_LIST_LENGTH, MAX_METHOD_LENGTH, has_control_characters, is_token
 
@@ -99,6 +100,7 @@ class CORSPolicy:
         "allowed_methods",
         "granted_decisions",
         "granted_preflights",
+        "memo",
         "no_origin_decision",
         "options",
         "origins",
@@ -132,6 +134,9 @@ class CORSPolicy:
     """The grant of each exact origin, built once so that requests allocate nothing."""
     granted_preflights: Mapping[str, Decision]
     """Each exact origin's preflight grant, when it does not depend on what was requested."""
+    memo: Memo | None
+    """Decisions already made for this policy (see ``cors_wsgi.memo``); None when a callable
+    origin check takes part, since its answer may change (its own ``ttl_cache`` decides)."""
 
     def __init__(self, **options: Unpack[PolicyOptions]) -> None:
         reject_unknown(options, OPTION_NAMES, "CORSPolicy")
@@ -218,6 +223,7 @@ class CORSPolicy:
                 )
         set_(self, "granted_decisions", MappingProxyType(granted))
         set_(self, "granted_preflights", MappingProxyType(granted_preflights))
+        set_(self, "memo", None if origins.callables else new_memo())
 
     def __setattr__(self, name: str, value: object) -> None:
         raise AttributeError(f"CORSPolicy is immutable; use replace({name}=...)")

@@ -1,0 +1,61 @@
+"""A bounded memo of finished decisions, with one memory budget for the whole process.
+
+A decision is a pure function of an immutable policy and a few request
+values, so a repeat of those values can get the Decision already built,
+skipping the origin grammar and the header parsing. Request data chooses
+the keys, so the memory is bounded twice over: the caller only uses values
+within the length bounds as keys (checked before hashing them), and every
+``MAX_ENTRIES`` insertions, counted across all the policies of the process,
+clear every memo. No lock is taken: a dict's get, set and clear are each
+atomic in CPython, and the insertion counter is an ``itertools.count``.
+"""
+
+from __future__ import annotations
+
+import itertools
+import weakref
+from typing import TYPE_CHECKING, Union
+
+if TYPE_CHECKING:
+    from .decision import Decision
+
+#: Most entries all memos of a process hold together (plus the few writes of
+#: threads racing a clear). An entry is at most a 1 KiB origin, a 4 KiB
+#: Access-Control-Request-Headers and a Decision echoing it, about 11 KiB, so
+#: the worst case is about 11 MiB; real origins and headers make it ~0.5 MiB.
+MAX_ENTRIES = 1024
+
+#: The origin of an actual request; or origin, method, headers and private network flag of a preflight.
+Key = Union[str, tuple[str, str, Union[str, None], bool]]
+
+
+class Memo(dict[Key, "Decision"]):
+    """One policy's memo; a dict that the process-wide clear can reach through a weak reference."""
+
+    __slots__ = ("__weakref__",)
+
+
+#: Every live policy's memo, by id (a dict is unhashable); a dropped policy's memo leaves by itself.
+_live: weakref.WeakValueDictionary[int, Memo] = weakref.WeakValueDictionary()
+_insertions = itertools.count(1)
+
+
+def new_memo() -> Memo:
+    """An empty memo, registered for the process-wide clear."""
+    memo = Memo()
+    _live[id(memo)] = memo
+    return memo
+
+
+def remember(memo: Memo, key: Key, decision: Decision) -> Decision:
+    """Store ``decision`` under ``key``, first clearing every memo when the budget is spent."""
+    if next(_insertions) % MAX_ENTRIES == 0:
+        for live in list(_live.values()):
+            live.clear()
+    memo[key] = decision
+    return decision
+
+
+def entries() -> int:
+    """How many entries all live memos hold now (for tests and diagnostics)."""
+    return sum(len(memo) for memo in list(_live.values()))

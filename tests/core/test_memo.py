@@ -1,0 +1,151 @@
+"""The memo of finished decisions changes no answer, reason, log or notification.
+
+A repeat of a request gets the Decision the policy's memo kept; every test
+compares it with the decision a new policy (an empty memo) computes.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from cors_wsgi import CORSMiddleware, CORSPolicy, Decision, decide_actual, decide_preflight, reasons
+from tests.core.conftest import text_app
+from tests.fuzz.oracle import ALLOWED, SUBDOMAIN_PARENT
+from tests.fuzz.strategies import header_lists, methods, origins
+
+POLICIES = {
+    "listed": CORSPolicy(
+        allow_origins=[*ALLOWED, f"https://*.{SUBDOMAIN_PARENT}"],
+        allow_origin_regex=r"https://review-\d+\.example\.org",
+        allow_methods=["GET", "PUT", "patch"],
+        allow_headers=["X-Requested-With", "Authorization"],
+        allow_credentials=True,
+        allow_private_network=True,
+    ),
+    "echoing": CORSPolicy(allow_origins=list(ALLOWED), allow_methods="*", allow_headers="*"),
+    "any_origin": CORSPolicy(allow_origins="*", allow_methods=["PUT"]),
+}
+FAST = settings(max_examples=300, deadline=None)
+
+
+def fresh(policy: CORSPolicy) -> CORSPolicy:
+    """The same policy with an empty memo: its first answer to anything is computed."""
+    return policy.replace()
+
+
+@FAST
+@given(name=st.sampled_from(sorted(POLICIES)), origin=origins)
+def test_repeated_actual_request_gets_the_computed_decision(name: str, origin: str) -> None:
+    policy = POLICIES[name]
+    first = decide_actual(policy, origin)
+    again = decide_actual(policy, origin)
+    assert first == again == decide_actual(fresh(policy), origin)
+
+
+@FAST
+@given(
+    name=st.sampled_from(sorted(POLICIES)),
+    origin=origins,
+    method=methods,
+    headers=st.none() | header_lists(),
+    private_network=st.booleans(),
+)
+def test_repeated_preflight_gets_the_computed_decision(
+    name: str, origin: str, method: str, headers: str | None, private_network: bool
+) -> None:
+    policy = POLICIES[name]
+    asked = (origin, method, headers, private_network)
+    first = decide_preflight(policy, *asked)
+    again = decide_preflight(policy, *asked)
+    assert first == again == decide_preflight(fresh(policy), *asked)
+
+
+def test_preflights_differing_in_one_value_get_their_own_decisions() -> None:
+    policy = POLICIES["listed"]
+    origin = ALLOWED[0]
+    asked = [
+        (origin, "PUT", "x-requested-with", False),
+        (origin, "PUT", "x-requested-with,x-other", False),
+        (origin, "DELETE", "x-requested-with", False),
+        (origin, "PUT", "x-requested-with", True),
+        ("https://evil.example.net", "PUT", "x-requested-with", False),
+    ]
+    for _ in range(2):
+        answers = [decide_preflight(policy, *values) for values in asked]
+        assert [(d.allowed, d.reason) for d in answers] == [
+            (True, reasons.ALLOWED),
+            (False, reasons.HEADER_NOT_ALLOWED),
+            (False, reasons.METHOD_NOT_ALLOWED),
+            (True, reasons.ALLOWED),
+            (False, reasons.ORIGIN_NOT_ALLOWED),
+        ]
+        assert ("Access-Control-Allow-Private-Network", "true") in answers[3].headers
+        assert ("Access-Control-Allow-Private-Network", "true") not in answers[0].headers
+
+
+def test_callable_origin_check_is_asked_on_every_request() -> None:
+    asked: list[str] = []
+
+    def check(origin: str) -> bool:
+        asked.append(origin)
+        return origin.endswith(".partner.example")
+
+    policy = CORSPolicy(allow_origins=["https://app.example.com", check], allow_methods=["PUT"])
+    for origin in ("https://a.partner.example", "https://evil.example.net"):
+        for _ in range(3):
+            assert decide_actual(policy, origin).allowed == origin.endswith(".partner.example")
+            assert decide_preflight(policy, origin, "PUT").allowed == origin.endswith(".partner.example")
+    assert len(asked) == 12
+
+
+def test_callable_that_changes_its_mind_is_followed() -> None:
+    trusted = {"https://a.partner.example"}
+    policy = CORSPolicy(allow_origins=[lambda origin: origin in trusted])
+    assert decide_actual(policy, "https://a.partner.example").allowed
+    trusted.clear()
+    assert not decide_actual(policy, "https://a.partner.example").allowed
+
+
+def test_reconfigured_policy_starts_with_an_empty_memo() -> None:
+    middleware = CORSMiddleware(text_app(), allow_origins=["https://*.example.com"])
+    before = middleware.policy
+    decide_actual(before, "https://a.example.com")
+    assert before.memo
+    middleware.reconfigure(allow_origins=["https://*.example.org"])
+    assert middleware.policy.memo == {}
+    assert not decide_actual(middleware.policy, "https://a.example.com").allowed
+
+
+def test_policy_memo_cannot_be_replaced() -> None:
+    policy = CORSPolicy(allow_origins=["https://*.example.com"])
+    with pytest.raises(AttributeError, match="immutable"):
+        policy.memo = {}  # type: ignore[misc]
+
+
+def _get(middleware: CORSMiddleware, origin: str) -> list[tuple[str, str]]:
+    seen: list[tuple[str, str]] = []
+
+    def start_response(status: str, headers: list[tuple[str, str]], exc_info: Any = None) -> Any:
+        seen.extend(headers)
+
+    environ = {"REQUEST_METHOD": "GET", "PATH_INFO": "/", "HTTP_ORIGIN": origin, "wsgi.url_scheme": "https"}
+    b"".join(middleware(environ, start_response))
+    return seen
+
+
+def test_repeated_refusal_is_logged_and_notified_every_time(caplog: pytest.LogCaptureFixture) -> None:
+    notified: list[Decision] = []
+    middleware = CORSMiddleware(
+        text_app(), allow_origins=["https://*.example.com"], on_decision=notified.append
+    )
+    with caplog.at_level(logging.DEBUG, logger="cors_wsgi"):
+        answers = [_get(middleware, "https://evil.example.net") for _ in range(3)]
+    assert answers[0] == answers[1] == answers[2]
+    assert [(d.allowed, d.reason) for d in notified] == [(False, reasons.ORIGIN_NOT_ALLOWED)] * 3
+    refusals = [r for r in caplog.records if "evil.example.net" in r.getMessage()]
+    assert len(refusals) == 3
