@@ -8,64 +8,22 @@ the headers returned are fresh or immutable tuples.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, NamedTuple
-
 from . import reasons
+from .facts import SAFELISTED_METHODS, Decision, Header, RequestFacts
 from .memo import remember
 from .origins import MAX_ORIGIN_LENGTH
+from .policy import CORSPolicy
 from .tokens import MAX_HEADER_LIST_LENGTH, MAX_METHOD_LENGTH, is_token, parse_header_list
 
-if TYPE_CHECKING:
-    from .policy import CORSPolicy
-
-Header = tuple[str, str]
-
-#: Methods a browser sends without asking (Fetch: CORS-safelisted methods).
-SAFELISTED_METHODS = frozenset({"GET", "HEAD", "POST"})
-
-
-class RequestFacts(NamedTuple):
-    """What a CORS decision depends on, as read from the request."""
-
-    origin: str | None
-    method: str = "GET"
-    request_method: str | None = None
-    """Access-Control-Request-Method."""
-    request_headers: str | None = None
-    """Access-Control-Request-Headers, raw."""
-    request_private_network: bool = False
-    """Access-Control-Request-Private-Network: true was sent."""
-
-    @property
-    def is_preflight(self) -> bool:
-        """OPTIONS with an Origin and a non-empty Access-Control-Request-Method."""
-        return self.method == "OPTIONS" and self.origin is not None and bool(self.request_method)
-
-
-class Decision(NamedTuple):
-    """What to answer: whether the browser's check will pass, why, and the headers."""
-
-    allowed: bool
-    reason: str
-    """One of the codes in ``cors_wsgi.reasons``."""
-    detail: str
-    """The offending method or header name (a validated token), else ``""``."""
-    origin: str | None
-    """The request's Origin as received (unvalidated when refused: escape it before logging)."""
-    preflight: bool
-    headers: tuple[Header, ...]
-    """Headers to add to the response: the grant (none when refused) and our Vary, last."""
-
-    @property
-    def vary(self) -> tuple[str, ...]:
-        """The names our Vary header carries (to be merged into the app's Vary)."""
-        name, value = self.headers[-1] if self.headers else ("", "")
-        return tuple(value.split(", ")) if name == "Vary" else ()
-
-    @property
-    def message(self) -> str:
-        """The reason with its detail, as logs and error bodies show it."""
-        return f"{self.reason}: {self.detail}" if self.detail else self.reason
+__all__ = [
+    "SAFELISTED_METHODS",
+    "Decision",
+    "Header",
+    "RequestFacts",
+    "decide",
+    "decide_actual",
+    "decide_preflight",
+]
 
 
 def decide(policy: CORSPolicy, facts: RequestFacts) -> Decision:

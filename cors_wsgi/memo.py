@@ -14,10 +14,9 @@ from __future__ import annotations
 
 import itertools
 import weakref
-from typing import TYPE_CHECKING, Union
+from typing import Union
 
-if TYPE_CHECKING:
-    from .decision import Decision
+from .facts import Decision
 
 #: Most entries all memos of a process hold together (plus the few writes of
 #: threads racing a clear). An entry is at most a 1 KiB origin, a 4 KiB

@@ -11,8 +11,8 @@ from types import MappingProxyType
 from typing import Any, TypedDict, Union, Unpack
 
 from . import reasons
-from .decision import SAFELISTED_METHODS, Decision, Header
 from .errors import ConfigError, reject_unknown
+from .facts import SAFELISTED_METHODS, Decision, Header
 from .logs import logger
 from .memo import Memo, new_memo
 from .origins import OriginEntry, OriginMatcher, RegexEntry
