@@ -162,13 +162,15 @@ class CORSMiddleware(Engine[ASGIApp, Scope]):
             if not decision.allowed and logger.isEnabledFor(INFO):
                 self.log_refusal(decision, facts[_ACRM], scope, INFO)
             if not self.preflight_passthrough:
-                self._announce_decision(decision, facts[_ACRM], scope)
+                if self.on_decision is not None:
+                    self.notify(decision, facts[_ACRM], scope)
                 return await _send_answer(send, self.preflight_answer(decision))
         else:
             decision = await _decided(decide_actual, policy, origin)
             if not decision.allowed and logger.isEnabledFor(DEBUG):
                 self.log_refusal(decision, scope.get("method", ""), scope, DEBUG)
-        headers = self._announce_decision(decision, scope.get("method", ""), scope)
+        announce = self._announce
+        headers = decision.headers if announce is None else announce(decision, scope.get("method", ""), scope)
         started = False
 
         async def send_with_cors(message: Message) -> None:
