@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from collections import OrderedDict
 from collections.abc import Hashable
 
 logger = logging.getLogger("cors_wsgi")
@@ -42,7 +43,8 @@ class LogLimiter:
     ``MAX_LIMITED_KEYS`` keys: when it is full of keys still in their window,
     a new key's events share one overflow key, logged once per window too.
     Time is ``time.monotonic()`` read at each event; no thread runs in the
-    background, and expired keys are dropped only when room is needed.
+    background, and expired keys are dropped only when room is needed,
+    oldest first (a key is moved to the end whenever its window reopens).
     """
 
     __slots__ = ("_lock", "_overflow", "_seen")
@@ -50,7 +52,7 @@ class LogLimiter:
     def __init__(self) -> None:
         self._lock = threading.Lock()
         #: key -> [when its window opened, events held back since]
-        self._seen: dict[Hashable, list[float]] = {}
+        self._seen: OrderedDict[Hashable, list[float]] = OrderedDict()
         #: Events of dropped keys not yet reported: told with the overflow key's next line.
         self._overflow = 0
 
@@ -63,8 +65,12 @@ class LogLimiter:
             seen = self._seen
             entry = seen.get(key)
             if entry is None and len(seen) >= MAX_LIMITED_KEYS:
-                for old in [k for k, (start, _) in seen.items() if now - start >= window]:
-                    self._overflow += int(seen.pop(old)[1])
+                while seen:
+                    start, held = next(iter(seen.values()))
+                    if now - start < window:
+                        break
+                    seen.popitem(last=False)
+                    self._overflow += int(held)
                 if len(seen) >= MAX_LIMITED_KEYS:
                     key = _OVERFLOW
                     entry = seen.get(key)
@@ -75,6 +81,7 @@ class LogLimiter:
             if key == _OVERFLOW:
                 held, self._overflow = held + self._overflow, 0
             seen[key] = [now, 0]
+            seen.move_to_end(key)
             return held, key == _OVERFLOW
 
 
