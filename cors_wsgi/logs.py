@@ -56,9 +56,10 @@ class LogLimiter:
         #: Events of dropped keys not yet reported: told with the overflow key's next line.
         self._overflow = 0
 
-    def admit(self, key: Hashable) -> tuple[int, bool] | None:
-        """None to hold the event back; else how many were held back before it, and whether the
-        event stands for other keys (the table was full)."""
+    def admit(self, key: Hashable) -> tuple[int, int, bool] | None:
+        """None to hold the event back; else (held, others, full): how many like it were held back
+        before it, how many of dropped or overflowing keys no line has counted yet, and whether the
+        table was full (the line stands for other keys)."""
         now = time.monotonic()
         window = REFUSAL_LOG_WINDOW
         with self._lock:
@@ -66,11 +67,11 @@ class LogLimiter:
             entry = seen.get(key)
             if entry is None and len(seen) >= MAX_LIMITED_KEYS:
                 while seen:
-                    start, held = next(iter(seen.values()))
+                    start, dropped = next(iter(seen.values()))
                     if now - start < window:
                         break
                     seen.popitem(last=False)
-                    self._overflow += int(held)
+                    self._overflow += int(dropped)
                 if len(seen) >= MAX_LIMITED_KEYS:
                     key = _OVERFLOW
                     entry = seen.get(key)
@@ -78,17 +79,19 @@ class LogLimiter:
                 entry[1] += 1
                 return None
             held = int(entry[1]) if entry is not None else 0
-            if key == _OVERFLOW:
-                held, self._overflow = held + self._overflow, 0
+            others, self._overflow = self._overflow, 0
             seen[key] = [now, 0]
             seen.move_to_end(key)
-            return held, key == _OVERFLOW
+            return held, others, key == _OVERFLOW
 
 
-def held_back_note(held: int, overflow: bool) -> str:
-    """What a line adds about the events it stands for."""
-    if overflow:
-        return f" (the log limiter is full: this line stands for other origins; {held} more held back)"
-    if held:
-        return f" (and {held} more like it in the {REFUSAL_LOG_WINDOW:g} s after the last one logged)"
-    return ""
+def held_back_note(held: int, others: int, full: bool) -> str:
+    """What a line adds about the events it stands for, so that no held-back refusal goes uncounted."""
+    notes = []
+    if full:
+        notes.append(f"the log limiter is full: this line stands for other origins, {held} more held back")
+    elif held:
+        notes.append(f"and {held} more like it in the {REFUSAL_LOG_WINDOW:g} s after the last one logged")
+    if others:
+        notes.append(f"{others} refusals of other origins not logged")
+    return f" ({'; '.join(notes)})" if notes else ""

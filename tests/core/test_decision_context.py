@@ -301,6 +301,32 @@ def test_a_flood_of_distinct_origins_neither_floods_the_log_nor_grows_memory(
         clock.now += 60.0
         wsgi_call(app, "OPTIONS", "/a", preflight("https://late.evil.example"))
     overflow, late = lines(caplog)[-2:]
-    assert "the log limiter is full: this line stands for other origins" in overflow
+    # The first MAX_LIMITED_KEYS origins had a line each; the next one stands for all the others.
+    assert overflow.endswith(
+        "(the log limiter is full: this line stands for other origins, 0 more held back)"
+    )
     assert late.startswith("CORS refused preflight: origin='https://late.evil.example'")
-    assert "(" not in late.split(" reason=")[1]
+    # The window over, the line of a new origin counts every refusal no line stood for.
+    unlogged = flood - logs.MAX_LIMITED_KEYS - 1
+    assert late.endswith(f"reason=origin-not-allowed ({unlogged} refusals of other origins not logged)")
+
+
+def test_refusals_held_back_under_a_dropped_key_are_counted_by_the_next_line_logged(
+    clock: FakeClock, caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(logs, "MAX_LIMITED_KEYS", 2)
+    app = CORSMiddleware(ok_app, allow_origins=[ORIGIN])
+    with caplog.at_level(logging.INFO, logger="cors_wsgi"):
+        for name in ["a", "a", "b", "c", "d", "d", "e"]:  # a held once; c stands for d, d, e
+            wsgi_call(app, "OPTIONS", "/", preflight(f"https://{name}.evil.example"))
+        clock.now += 60.0
+        wsgi_call(app, "OPTIONS", "/", preflight("https://f.evil.example"))  # drops a, b and the overflow
+        wsgi_call(app, "OPTIONS", "/", preflight("https://g.evil.example"))
+    notes = [line.split("reason=origin-not-allowed")[1] for line in lines(caplog)]
+    assert notes == [
+        "",
+        "",
+        " (the log limiter is full: this line stands for other origins, 0 more held back)",
+        " (4 refusals of other origins not logged)",
+        "",
+    ]
