@@ -23,15 +23,7 @@ from typing import Any
 
 from .config import MIDDLEWARE_OPTIONS
 from .decision import Decision, Header, decide_actual, decide_preflight
-from .engine import (
-    Answer,
-    Engine,
-    Routing,
-    error_answer,
-    is_async_callable,
-    log_refusal,
-    notify,
-)
+from .engine import Answer, Engine, Routing, error_answer, is_async_callable
 from .errors import ConfigError
 from .logs import logger
 from .policy import CORSPolicy
@@ -168,15 +160,17 @@ class CORSMiddleware(Engine[ASGIApp, Scope]):
                 decide_preflight, policy, origin, facts[_ACRM], facts.get(_ACRH), facts.get(_ACRPN) == "true"
             )
             if not decision.allowed and logger.isEnabledFor(INFO):
-                log_refusal(decision, INFO)
+                self.log_refusal(decision, facts[_ACRM], scope, INFO)
             if not self.preflight_passthrough:
-                self._announce_decision(decision)
+                if self.on_decision is not None:
+                    self.notify(decision, facts[_ACRM], scope)
                 return await _send_answer(send, self.preflight_answer(decision))
         else:
             decision = await _decided(decide_actual, policy, origin)
             if not decision.allowed and logger.isEnabledFor(DEBUG):
-                log_refusal(decision, DEBUG)
-        headers = self._announce_decision(decision)
+                self.log_refusal(decision, scope.get("method", ""), scope, DEBUG)
+        announce = self._announce
+        headers = decision.headers if announce is None else announce(decision, scope.get("method", ""), scope)
         started = False
 
         async def send_with_cors(message: Message) -> None:
@@ -204,10 +198,10 @@ class CORSMiddleware(Engine[ASGIApp, Scope]):
             return await self.app(scope, receive, send)  # not a browser, or the server's own page
         decision = await _decided(decide_actual, policy, origin)
         if self.on_decision is not None:
-            notify(self.on_decision, decision)
+            self.notify(decision, "GET", scope)
         if decision.allowed:
             return await self.app(scope, receive, send)
-        log_refusal(decision, INFO, "WebSocket handshake")
+        self.log_refusal(decision, "GET", scope, INFO, "WebSocket handshake")
         message = await receive()
         if message["type"] != "websocket.connect":
             return None

@@ -4,8 +4,9 @@ An adapter reads the request facts from its protocol (a WSGI environ, an
 ASGI scope), asks ``decision`` for the answer, and writes the headers the
 way its protocol writes them. Everything in between lives here once:
 validating the adapter options, picking the policy by path or resolver,
-swapping a new configuration in atomically, notifying ``on_decision``,
-logging refusals, the debug header, and the answers we send ourselves (a
+swapping a new configuration in atomically, notifying ``on_decision``
+(with the request's method and path when it asks for them), logging refusals
+(rate-limited), the debug header, and the answers we send ourselves (a
 refused preflight, the ``catch_exceptions`` 500).
 """
 
@@ -13,19 +14,19 @@ from __future__ import annotations
 
 import inspect
 from collections.abc import Callable, Iterable, Mapping
-from logging import INFO
 from typing import Any, Generic, NamedTuple, Self, TypeVar, Union, Unpack
 
 from . import reasons
 from .config import MIDDLEWARE_OPTIONS, build, options_from_env, options_from_mapping
 from .decision import Decision, Header
 from .errors import ConfigError, reject_unknown
-from .logs import loggable, logger
+from .logs import MAX_LOGGED_LENGTH, LogLimiter, held_back_note, loggable, logger
 from .policy import OPTION_NAMES, CORSPolicy, PolicyOptions
 from .resources import PathPattern, PathRouter
 
 __all__ = [
     "Answer",
+    "DecisionContext",
     "Engine",
     "Resolver",
     "ResourceRules",
@@ -33,8 +34,6 @@ __all__ = [
     "debug_header",
     "error_answer",
     "is_async_callable",
-    "log_refusal",
-    "notify",
 ]
 
 AppT = TypeVar("AppT")
@@ -57,6 +56,20 @@ Answer = tuple[int, str, list[Header], bytes]
 
 A plain tuple: building a NamedTuple costs a granted preflight about a tenth of its time.
 """
+
+
+class DecisionContext(NamedTuple):
+    """Where a decision happened: the second argument of an ``on_decision(decision, context)``.
+
+    Both values are as received (a hostile client chooses them): escape them
+    before logging (``cors_wsgi.logs.loggable``), and never use the path as a
+    metric label without mapping it to a bounded set of routes first.
+    """
+
+    method: str
+    """The method decided on: for a preflight, the requested one (Access-Control-Request-Method)."""
+    path: str
+    """The path as ``resources=`` rules match it: below the mount point (SCRIPT_NAME, root_path)."""
 
 
 class Routing(NamedTuple):
@@ -96,7 +109,7 @@ class Engine(Generic[AppT, RequestT]):
         preflight_status: int = 204,
         preflight_passthrough: bool = False,
         catch_exceptions: bool = False,
-        on_decision: Callable[[Decision], object] | None = None,
+        on_decision: Callable[..., object] | None = None,
         debug: bool = False,
         **options: Unpack[PolicyOptions],
     ) -> None:
@@ -125,6 +138,9 @@ class Engine(Generic[AppT, RequestT]):
         self.preflight_passthrough = preflight_passthrough
         self.catch_exceptions = catch_exceptions
         self.on_decision = on_decision
+        # Decided once here, so that a request never inspects the callback.
+        self._with_context = on_decision is not None and _takes_context(on_decision)
+        self._limiter = LogLimiter()
         self.debug = debug
         # None in the common case, so that requests test one attribute for both options.
         self._announce = self._announce_decision if on_decision is not None or debug else None
@@ -255,13 +271,56 @@ class Engine(Generic[AppT, RequestT]):
             logger.warning("CORSMiddleware allows no origin: every cross-origin read will be refused")
         return Routing(base, resolver, None, resolver)
 
-    def _announce_decision(self, decision: Decision) -> tuple[Header, ...]:
+    def _announce_decision(self, decision: Decision, method: str, request: RequestT) -> tuple[Header, ...]:
         """Tell ``on_decision``; the headers to add, with the debug header when it is on."""
         if self.on_decision is not None:
-            notify(self.on_decision, decision)
+            self.notify(decision, method, request)
         if self.debug:
             return (*decision.headers, debug_header(decision))
         return decision.headers
+
+    def notify(self, decision: Decision, method: str, request: RequestT) -> None:
+        """Call ``on_decision``, with a DecisionContext when it takes two arguments.
+
+        ``on_decision(decision)`` is the API users' callbacks were written
+        for, and the Decision stays the pure answer of the policy; so rather
+        than wrapping it (every callback comparing or unpacking it would
+        break) the context is a second argument, asked for by the callback's
+        signature (inspected once, at construction). A failing callback is
+        logged and never fails the request.
+        """
+        on_decision = self.on_decision
+        try:
+            if self._with_context:
+                on_decision(decision, DecisionContext(method, self._path(request)))  # type: ignore[misc]
+            else:
+                on_decision(decision)  # type: ignore[misc]
+        except Exception:
+            logger.exception("on_decision callback %r failed", on_decision)
+
+    def log_refusal(
+        self, decision: Decision, method: str, request: RequestT, level: int, what: str = ""
+    ) -> None:
+        """One line with the reason, the escaped origin, method and path (all may be hostile).
+
+        Rate-limited per (origin, reason): a flood of refusals writes one line
+        per key and ``REFUSAL_LOG_WINDOW``, and the next line counts the rest.
+        """
+        origin = decision.origin
+        key = (origin[:MAX_LOGGED_LENGTH] if origin is not None else None, decision.reason)
+        admitted = self._limiter.admit(key)
+        if admitted is None:
+            return
+        logger.log(
+            level,
+            "CORS refused %s: origin=%s method=%s path=%s reason=%s%s",
+            what or ("preflight" if decision.preflight else "request"),
+            loggable(origin),
+            loggable(method),
+            loggable(self._path(request)),
+            decision.message,
+            held_back_note(*admitted),
+        )
 
     def preflight_answer(self, decision: Decision) -> Answer:
         """Our answer to a preflight: the grant with an empty body, or 403 with the reason."""
@@ -285,23 +344,13 @@ def error_answer(headers: Iterable[Header]) -> Answer:
     return (500, _STATUS_LINES[500], answer, _ERROR_BODY)
 
 
-def notify(on_decision: Callable[[Decision], object], decision: Decision) -> None:
-    """A failing ``on_decision`` callback is logged and never fails the request."""
+def _takes_context(on_decision: Callable[..., object]) -> bool:
+    """Whether the callback accepts ``(decision, context)``; an uninspectable one gets one argument."""
     try:
-        on_decision(decision)
-    except Exception:
-        logger.exception("on_decision callback %r failed", on_decision)
-
-
-def log_refusal(decision: Decision, level: int = INFO, what: str = "") -> None:
-    """One line with the reason code and the escaped origin (it may be hostile)."""
-    logger.log(
-        level,
-        "CORS refused %s: origin=%s reason=%s",
-        what or ("preflight" if decision.preflight else "request"),
-        loggable(decision.origin),
-        decision.message,
-    )
+        inspect.signature(on_decision).bind(None, None)
+    except (TypeError, ValueError):
+        return False
+    return True
 
 
 def debug_header(decision: Decision) -> Header:

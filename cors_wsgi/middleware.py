@@ -15,16 +15,8 @@ from logging import DEBUG, INFO
 from types import MethodType, TracebackType
 from typing import Any, Union
 
-from .decision import Header, decide_actual, decide_preflight
-from .engine import (
-    Engine,
-    Resolver,
-    ResourceRules,
-    error_answer,
-    is_async_callable,
-    log_refusal,
-    notify,
-)
+from .decision import Decision, Header, decide_actual, decide_preflight
+from .engine import Engine, Resolver, ResourceRules, error_answer, is_async_callable
 from .errors import ConfigError
 from .logs import logger
 from .vary import merge_headers
@@ -67,36 +59,47 @@ class CORSMiddleware(Engine[WSGIApp, Environ]):
         if origin is None:
             decision = policy.no_origin_decision
         elif environ.get("REQUEST_METHOD") == "OPTIONS" and environ.get("HTTP_ACCESS_CONTROL_REQUEST_METHOD"):
+            requested = environ["HTTP_ACCESS_CONTROL_REQUEST_METHOD"]
             decision = decide_preflight(
                 policy,
                 origin,
-                environ["HTTP_ACCESS_CONTROL_REQUEST_METHOD"],
+                requested,
                 environ.get("HTTP_ACCESS_CONTROL_REQUEST_HEADERS"),
                 environ.get("HTTP_ACCESS_CONTROL_REQUEST_PRIVATE_NETWORK") == "true",
             )
             if not decision.allowed and logger.isEnabledFor(INFO):
-                log_refusal(decision, INFO)
+                self.log_refusal(decision, requested, environ, INFO)
             if not self.preflight_passthrough:
-                if self.on_decision is not None:
-                    notify(self.on_decision, decision)
-                plain = self.plain_grant_status
-                if plain is not None and decision.allowed:
-                    start_response(plain, list(decision.headers))
-                    return []
-                _, status, answer_headers, body = self.preflight_answer(decision)
-                start_response(status, answer_headers)
-                return [body] if body else []
+                return self._answer_preflight(decision, requested, environ, start_response)
         else:
             decision = decide_actual(policy, origin)
             # A refused actual request may well be same-origin: DEBUG only.
             if not decision.allowed and logger.isEnabledFor(DEBUG):
-                log_refusal(decision, DEBUG)
-        headers = decision.headers if announce is None else announce(decision)
+                self.log_refusal(decision, environ.get("REQUEST_METHOD", ""), environ, DEBUG)
+        if announce is None:
+            headers = decision.headers
+        else:
+            headers = announce(decision, environ.get("REQUEST_METHOD", ""), environ)
         # A bound method is cheaper to make per request than a closure.
         cors_start_response = MethodType(_add_headers, (start_response, headers))
         if catch_exceptions:
             return self._call_catching(environ, start_response, cors_start_response, headers)
         return self.app(environ, cors_start_response)
+
+    def _answer_preflight(
+        self, decision: Decision, requested: str, environ: Environ, start_response: StartResponse
+    ) -> Iterable[bytes]:
+        """Our answer to a preflight. Out of ``__call__`` so that its jumps stay short (no
+        EXTENDED_ARG on the path of every other request)."""
+        if self.on_decision is not None:
+            self.notify(decision, requested, environ)
+        plain = self.plain_grant_status
+        if plain is not None and decision.allowed:
+            start_response(plain, list(decision.headers))
+            return []
+        _, status, answer_headers, body = self.preflight_answer(decision)
+        start_response(status, answer_headers)
+        return [body] if body else []
 
     def _call_catching(
         self,

@@ -24,7 +24,7 @@ from django.utils.cache import patch_vary_headers  # type: ignore[import-untyped
 
 from .. import reasons
 from ..decision import Decision, Header, RequestFacts, decide
-from ..engine import Engine, log_refusal, notify
+from ..engine import Engine
 from ..logs import logger
 from ..origins import split_origin
 from ..policy import CORSPolicy
@@ -183,7 +183,7 @@ class CorsMiddleware:
         answer = self._answer(request, found)
         if answer is not None:
             return answer
-        return self._response_phase(found, self.get_response(request))
+        return self._response_phase(request, found, self.get_response(request))
 
     async def __acall__(self, request: Any) -> Response:
         found = self._request_phase(request)
@@ -192,7 +192,7 @@ class CorsMiddleware:
         answer = self._answer(request, found)
         if answer is not None:
             return answer
-        return self._response_phase(found, await self.get_response(request))
+        return self._response_phase(request, found, await self.get_response(request))
 
     def _request_phase(self, request: Any) -> _Request:
         generation, served = self._state
@@ -216,8 +216,7 @@ class CorsMiddleware:
                 match = None
             recorded = None
             if match is not None:
-                method = facts.request_method if facts.is_preflight else facts.method
-                recorded = view_options(match.func, method or "")
+                recorded = view_options(match.func, _method(facts))
             if recorded is not None:
                 policy = served.view_policy(recorded)
         if policy is None:
@@ -234,15 +233,15 @@ class CorsMiddleware:
         served = found.served
         level = INFO if decision.preflight else DEBUG  # a refused actual request may well be same-origin
         if not decision.allowed and logger.isEnabledFor(level):
-            log_refusal(decision, level)
+            served.log_refusal(decision, _method(found.facts), request, level)
         if not decision.preflight or served.preflight_passthrough:
             return None
         if served.on_decision is not None:
-            notify(served.on_decision, decision)
+            served.notify(decision, _method(found.facts), request)
         status, _, headers, body = served.preflight_answer(decision)
         return _write(_response(status, body), headers)
 
-    def _response_phase(self, found: _Request, response: Response) -> Response:
+    def _response_phase(self, request: Any, found: _Request, response: Response) -> Response:
         decision = found.decision
         if decision is None:
             if found.facts.origin is None and check_request_enabled.has_listeners():
@@ -250,7 +249,14 @@ class CorsMiddleware:
                 patch_vary_headers(response, ("origin",))
             return response
         announce = found.served._announce
-        return _write(response, decision.headers if announce is None else announce(decision))
+        if announce is None:
+            return _write(response, decision.headers)
+        return _write(response, announce(decision, _method(found.facts), request))
+
+
+def _method(facts: RequestFacts) -> str:
+    """The method a decision is about: for a preflight, the requested one."""
+    return (facts.request_method if facts.is_preflight else facts.method) or ""
 
 
 def _response(status: int, body: bytes) -> Response:

@@ -181,8 +181,8 @@ def test_serve_logs_refusals_to_stderr_by_default(tmp_path: Path) -> None:
         stop(process)
 
     assert (
-        f"cors_wsgi INFO CORS refused preflight: origin='{ORIGIN}' reason=header-not-allowed: x-secret"
-        in line
+        f"cors_wsgi INFO CORS refused preflight: origin='{ORIGIN}' method='GET' path='/'"
+        " reason=header-not-allowed: x-secret" in line
     )
 
 

@@ -97,7 +97,8 @@ def test_the_demo_terminal_prints_the_cors_wsgi_log_of_a_refused_preflight() -> 
         _, err = demo.communicate(timeout=30)
         watchdog.cancel()
     assert (
-        f"cors_wsgi INFO: CORS refused preflight: origin='{front}' reason=method-not-allowed: DELETE" in err
+        f"cors_wsgi INFO: CORS refused preflight: origin='{front}' method='DELETE' path='/api/items/1'"
+        " reason=method-not-allowed: DELETE" in err
     )
 
 

@@ -103,8 +103,15 @@ def test_refusals_are_logged_once_with_kind_origin_and_reason(caplog: pytest.Log
         Server().run(app, method="OPTIONS", ORIGIN=ORIGIN, ACCESS_CONTROL_REQUEST_METHOD="PATCH")
         Server().run(app)
     assert [(r.levelno, r.getMessage()) for r in caplog.records] == [
-        (logging.DEBUG, f"CORS refused request: origin='{evil}' reason=origin-not-allowed"),
-        (logging.INFO, f"CORS refused preflight: origin='{ORIGIN}' reason=method-not-allowed: PATCH"),
+        (
+            logging.DEBUG,
+            f"CORS refused request: origin='{evil}' method='GET' path='/api/items' reason=origin-not-allowed",
+        ),
+        (
+            logging.INFO,
+            f"CORS refused preflight: origin='{ORIGIN}' method='PATCH' path='/api/items'"
+            " reason=method-not-allowed: PATCH",
+        ),
     ]
 
 
