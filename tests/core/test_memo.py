@@ -138,7 +138,11 @@ def _get(middleware: CORSMiddleware, origin: str) -> list[tuple[str, str]]:
     return seen
 
 
-def test_repeated_refusal_is_logged_and_notified_every_time(caplog: pytest.LogCaptureFixture) -> None:
+def test_repeated_refusal_is_logged_and_notified_every_time(
+    caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # No rate-limit window, so that only the memo could hold a line back: it must not.
+    monkeypatch.setattr("cors_wsgi.logs.REFUSAL_LOG_WINDOW", 0.0)
     notified: list[Decision] = []
     middleware = CORSMiddleware(
         text_app(), allow_origins=["https://*.example.com"], on_decision=notified.append
