@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from . import reasons
 from .decision import Decision, RequestFacts, decide, decide_actual, decide_preflight
+from .engine import DecisionContext
 from .errors import ConfigError
 from .middleware import CORSMiddleware
 from .origins import split_origin
@@ -18,6 +19,7 @@ __all__ = [
     "CORSPolicy",
     "ConfigError",
     "Decision",
+    "DecisionContext",
     "PolicyOptions",
     "RequestFacts",
     "decide",

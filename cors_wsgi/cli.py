@@ -19,30 +19,23 @@ from collections.abc import Iterable, Sequence
 from socketserver import ThreadingMixIn
 from typing import Any, NoReturn, TextIO
 from wsgiref.simple_server import WSGIServer, make_server
-from wsgiref.util import setup_testing_defaults
 
-from . import __version__, browser, http1, urls
+from . import __version__, browser, http1, inprocess, urls
 from .config import build, options_from_env_file, options_from_ini
 from .decision import Decision, Header
+from .describe import escape, print_outcome, server_reason
 from .errors import ConfigError
 from .logs import logger
 from .middleware import CORSMiddleware, Environ, StartResponse, WSGIApp
 from .origins import split_origin
-from .server_reason import CORE_FIXES, ServerReason, stated_reason
+from .server_reason import CORE_FIXES
 from .tokens import has_control_characters, is_token
 
 EXIT_ALLOWED, EXIT_BLOCKED, EXIT_ERROR = 0, 1, 2
 
-_SHOWN_BODY = 200
-
 
 class UsageError(Exception):
     """A bad argument: reported in one line, exit status 2."""
-
-
-def escape(value: str) -> str:
-    """Make an untrusted value safe to print: controls and non-ASCII become escapes."""
-    return value.encode("unicode_escape").decode("ascii")
 
 
 # -- arguments ---------------------------------------------------------------
@@ -68,6 +61,18 @@ def _header(value: str) -> Header:
             + (" (use --credentials for cookies)" if name.lower() == "cookie" else "")
         )
     return name, browser.normalize_value(raw)
+
+
+def _path(value: str) -> urls.URL:
+    """The path (and query) as the page's script writes it in the URL; the server decodes it."""
+    if not value.startswith("/") or has_control_characters(value):
+        raise argparse.ArgumentTypeError(
+            f"{escape(value)!r} is not a request path: it starts with / and has no control characters"
+        )
+    try:
+        return urls.parse("http://localhost" + value)
+    except urls.URLError as error:
+        raise argparse.ArgumentTypeError(f"{escape(value)!r} is not a request path: {error}") from None
 
 
 def _method(value: str) -> str:
@@ -207,17 +212,6 @@ def _exchange_json(exchange: browser.Exchange | None) -> dict[str, Any] | None:
     }
 
 
-def server_reason(outcome: browser.Outcome) -> ServerReason | None:
-    """The refusal the server states in the response the browser blocked, if it states one."""
-    if outcome.allowed:
-        return None
-    exchange = outcome.actual or outcome.preflight
-    if exchange is None:
-        return None
-    response = exchange.response
-    return stated_reason(response.status, response.headers, response.body)
-
-
 def outcome_json(outcome: browser.Outcome) -> dict[str, Any]:
     problem = outcome.problem
     stated = server_reason(outcome)
@@ -235,63 +229,6 @@ def outcome_json(outcome: browser.Outcome) -> dict[str, Any]:
         "readable_headers": list(outcome.readable_headers),
         "exchanges": [_exchange_json(exchange) for exchange in outcome.exchanges],
     }
-
-
-def _print_exchange(exchange: browser.Exchange, first: browser.Exchange, verbose: bool, out: TextIO) -> None:
-    response = exchange.response
-    answer = "an invalid response" if response.invalid else str(response.status)
-    if response.interim:
-        answer += " (after interim " + ", ".join(map(str, response.interim)) + ", skipped)"
-    label = "preflight" if exchange.preflight else "request"
-    where = "" if exchange.url == first.url else f" {escape(str(exchange.url))}"
-    print(f"{label}: {escape(exchange.method)}{where} -> {answer}", file=out)
-    if verbose:
-        for name, value in exchange.headers:
-            print(f"  > {escape(name)}: {escape(value)}", file=out)
-        for name, value in exchange.response.headers:
-            print(f"  < {escape(name)}: {escape(value)}", file=out)
-        body = exchange.response.body[:_SHOWN_BODY].decode("latin-1")
-        if body:
-            more = "..." if len(exchange.response.body) > _SHOWN_BODY else ""
-            print(f"  < (body) {escape(body)}{more}", file=out)
-
-
-def _print_outcome(outcome: browser.Outcome, verbose: bool, out: TextIO) -> None:
-    if outcome.preflight_reasons:
-        print("preflight: needed, because", file=out)
-        for reason in outcome.preflight_reasons:
-            print(f"  - {reason}", file=out)
-    else:
-        print("preflight: not needed (safelisted method and headers)", file=out)
-    for exchange in outcome.exchanges:
-        _print_exchange(exchange, outcome.exchanges[0], verbose, out)
-    if not outcome.completed:
-        print("request: not sent (--preflight-only)", file=out)
-    elif outcome.preflight is not None and outcome.actual is None:
-        print("request: not sent (a browser stops at a failed preflight)", file=out)
-    if outcome.allowed and outcome.completed:
-        readable = ", ".join(outcome.readable_headers) or "none"
-        print(f"script can read these response headers: {readable}", file=out)
-    for note in outcome.notes:
-        print(f"note: {note}", file=out)
-    problem = outcome.problem
-    stated = server_reason(outcome)
-    if not outcome.completed:
-        passed = "passed" if outcome.preflight is not None else "is not needed"
-        print(f"preflight {passed}: a browser would send the request; its response was not checked", file=out)
-    elif problem is None:
-        print("allowed: a browser lets the script read the response", file=out)
-    elif stated is None:
-        print(f"blocked [{problem.code}]: {problem.message}; {problem.fix}", file=out)
-    else:
-        # The server knows the cause; the browser only sees its effect (often "status 403").
-        step = "request" if outcome.actual is not None else "preflight"
-        print(
-            f"blocked [{stated.reason}]: the server refused the {step} ({escape(stated.message)}, "
-            f"stated in its {stated.source}); fix: {stated.fix}",
-            file=out,
-        )
-        print(f"browser [{problem.code}]: {problem.message}", file=out)
 
 
 # -- check -------------------------------------------------------------------
@@ -360,7 +297,7 @@ def run_check(args: argparse.Namespace, out: TextIO) -> int:
         print(json.dumps(outcome_json(outcome), indent=2), file=out)
     else:
         print(f"check: {escape(request.method)} {escape(str(url))} from {request.origin}", file=out)
-        _print_outcome(outcome, args.verbose, out)
+        print_outcome(outcome, args.verbose, out)
     return EXIT_ALLOWED if outcome.allowed else EXIT_BLOCKED
 
 
@@ -394,28 +331,11 @@ def stand_in_app(decisions: Sequence[Decision]) -> WSGIApp:
     return application
 
 
-def middleware_transport(middleware: CORSMiddleware, path: str) -> browser.Transport:
-    """Call the middleware in-process, as a server would for each request."""
+def middleware_transport(middleware: CORSMiddleware, target: urls.URL) -> browser.Transport:
+    """Call the middleware in process, with the environ a server builds for a request to ``target``."""
 
     def send(url: urls.URL | None, method: str, headers: Sequence[Header]) -> browser.Response:
-        environ: Environ = {"REQUEST_METHOD": method, "PATH_INFO": path}
-        setup_testing_defaults(environ)
-        for name, value in headers:
-            environ["HTTP_" + name.upper().replace("-", "_")] = value
-        captured: list[browser.Response] = []
-
-        def start_response(status: str, response_headers: list[Header], exc_info: object = None) -> Any:
-            captured.append(browser.Response(int(status.split()[0]), tuple(response_headers)))
-            return lambda data: None
-
-        chunks = middleware(environ, start_response)
-        try:
-            body = b"".join(chunks)
-        finally:
-            close = getattr(chunks, "close", None)
-            if close is not None:
-                close()
-        return captured[-1]._replace(body=body)
+        return inprocess.call_wsgi(middleware, url or target, method, headers)
 
     return send
 
@@ -452,7 +372,7 @@ def run_explain(args: argparse.Namespace, out: TextIO) -> int:
         print(json.dumps(result, indent=2), file=out)
         return EXIT_ALLOWED if outcome.allowed else EXIT_BLOCKED
     print(f"policy: {_policy_line(middleware, options)}", file=out)
-    print(f"request: {escape(request.method)} {escape(args.path)} from {request.origin}", file=out)
+    print(f"request: {escape(request.method)} {escape(args.path.target)} from {request.origin}", file=out)
     if passed_through:
         print("core: no rule covers this path; the middleware passes it through untouched", file=out)
     for decision in decisions:
@@ -463,7 +383,7 @@ def run_explain(args: argparse.Namespace, out: TextIO) -> int:
             detail = f" ({decision.detail})" if decision.detail else ""
             print(f"core decision ({step}): refused, reason={decision.reason}{detail}", file=out)
             print(f"  fix: {CORE_FIXES[decision.reason]}", file=out)
-    _print_outcome(outcome, True, out)
+    print_outcome(outcome, True, out)
     return EXIT_ALLOWED if outcome.allowed else EXIT_BLOCKED
 
 
@@ -562,7 +482,13 @@ def build_parser() -> argparse.ArgumentParser:
 
     explain = commands.add_parser("explain", help="the same decision offline, for a policy")
     _add_request_arguments(explain)
-    explain.add_argument("--path", default="/", help="request path, for policies with resources (default /)")
+    explain.add_argument(
+        "--path",
+        type=_path,
+        default=_path("/"),
+        help="the path (and query) the page requests, as written in its URL; the app sees it "
+        "decoded, as a server decodes it (default /)",
+    )
     _add_policy_arguments(explain)
     explain.set_defaults(run=run_explain)
 

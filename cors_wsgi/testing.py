@@ -16,8 +16,8 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Any, Literal, NamedTuple
 
 from . import browser, inprocess
-from .cli import _print_outcome
 from .decision import Header
+from .describe import print_outcome
 from .errors import ConfigError
 from .origins import split_origin
 from .tokens import has_control_characters, is_token
@@ -190,7 +190,7 @@ class Browser:
 
 def _result(outcome: browser.Outcome) -> Result:
     text = io.StringIO()
-    _print_outcome(outcome, True, text)
+    print_outcome(outcome, True, text)
     last = outcome.exchanges[-1].response
     actual = outcome.actual.response if outcome.allowed and outcome.actual else None
     readable = frozenset(outcome.readable_headers)

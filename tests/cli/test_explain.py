@@ -99,6 +99,25 @@ def test_ini_config_with_resources_depends_on_the_path(cli: Cli, tmp_path: Path)
     assert f"blocked [{browser.ACAO_MISSING}]" in outside.out
 
 
+def test_path_is_decoded_as_a_server_decodes_it_before_rules_match(cli: Cli, tmp_path: Path) -> None:
+    config = tmp_path / "cors.ini"
+    config.write_text(f"[cors]\nallow_origins = {ORIGIN}\nresources = /api/*\n")
+
+    encoded = cli("explain", "--config", str(config), "--origin", ORIGIN, "--path", "/%61pi/items?page=2")
+
+    assert encoded.status == 0, encoded.out
+    assert "request: GET /%61pi/items?page=2 from" in encoded.out
+    assert "no rule covers this path" not in encoded.out
+
+
+@pytest.mark.parametrize("path", ["api/items", "/api\nitems"])
+def test_a_path_that_is_not_a_request_path_is_a_usage_error(cli: Cli, path: str) -> None:
+    result = cli("explain", "--origin", ORIGIN, "--allow-origin", ORIGIN, "--path", path)
+
+    assert result.status == 2
+    assert "is not a request path" in result.err
+
+
 def test_env_file_config_is_read_and_flags_override_it(cli: Cli, tmp_path: Path) -> None:
     config = tmp_path / ".env"
     config.write_text(f"CORS_ALLOW_ORIGINS={ORIGIN}\nCORS_ALLOW_METHODS=GET\n")

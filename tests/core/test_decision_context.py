@@ -10,9 +10,8 @@ from typing import Any
 
 import pytest
 
-from cors_wsgi import CORSMiddleware, Decision, logs
+from cors_wsgi import CORSMiddleware, Decision, DecisionContext, logs
 from cors_wsgi.asgi import CORSMiddleware as ASGIMiddleware
-from cors_wsgi.engine import DecisionContext
 from tests.asgi.driver import http_scope, run
 
 ORIGIN = "https://app.example.com"

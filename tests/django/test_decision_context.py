@@ -7,7 +7,7 @@ from typing import Any
 
 from django.test import Client, SimpleTestCase, override_settings
 
-from cors_wsgi.engine import DecisionContext
+from cors_wsgi import DecisionContext
 from tests.django.helpers import APP, OTHER, preflight
 
 SEEN: list[tuple[Any, DecisionContext]] = []
