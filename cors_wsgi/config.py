@@ -34,6 +34,8 @@ MIDDLEWARE_OPTIONS = frozenset(
         "on_decision",
         "debug",
         "check_websocket_origin",
+        "report_only",
+        "on_report",
     }
 )
 
