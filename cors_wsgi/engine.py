@@ -19,7 +19,7 @@ from types import EllipsisType
 from typing import Any, Generic, NamedTuple, Self, TypeVar, Union, Unpack
 
 from . import reasons
-from .config import MIDDLEWARE_OPTIONS, build, options_from_env, options_from_mapping
+from .config import MIDDLEWARE_OPTIONS, build, options_from_env, options_from_mapping, text_key
 from .decision import Decision, Header, RequestFacts, decide
 from .errors import ConfigError, reject_unknown
 from .logs import MAX_LOGGED_LENGTH, LogLimiter, loggable, logger
@@ -207,7 +207,9 @@ class Engine(Generic[AppT, RequestT]):
     ) -> Self:
         """Build from ``CORS_ALLOW_ORIGINS``-style variables; keyword overrides win."""
         options = options_from_env(environ, prefix)
-        return build(cls, app, options, overrides, "environment", lambda name: prefix + name.upper())
+        return build(
+            cls, app, options, overrides, "environment", lambda name: prefix + text_key(name).upper()
+        )
 
     def reconfigure(
         self,
