@@ -447,15 +447,14 @@ def attributed_to(source: str, keys: Iterable[str], spell: Callable[[str], str] 
     CORSPolicy validates values without knowing their source; this adds it,
     for example ``environment CORS_ALLOW_ORIGINS='https://a.com/': ...``.
     An option of ``report_only``'s is named ``report_only allow_origins``
-    (``spell`` writes it as its source does: see ``text_key``).
+    there and in ``keys`` (``spell`` writes it as its source does: see
+    ``text_key``); one it takes from the enforced options is not attributed.
     """
     loaded = frozenset(keys)
     try:
         yield
     except ConfigError as error:
-        head, _, inner = error.option.partition(" ")
-        nested = head == "report_only" and inner in OPTION_NAMES
-        if error.option not in loaded and not (nested and head in loaded):
+        if error.option not in loaded:
             raise
         raise ConfigError(f"{source} {spell(error.option)}", error.value, error.problem, error.fix) from None
 
@@ -469,7 +468,11 @@ def build(
     spell: Callable[[str], str] = str,
 ) -> M:
     """``cls(app, **options, **overrides)``, with errors in ``options`` naming ``source``."""
-    with attributed_to(source, set(options) - set(overrides), spell):
+    loaded = set(options) - set(overrides)
+    candidate = options.get("report_only")
+    if "report_only" in loaded and isinstance(candidate, Mapping):
+        loaded |= {f"report_only {name}" for name in candidate}
+    with attributed_to(source, loaded, spell):
         return cls(app, **{**options, **overrides})
 
 
