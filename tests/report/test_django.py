@@ -1,4 +1,4 @@
-"""Django: CORS_REPORT_ONLY (django-cors-headers names) and the CORS dict's report_only, via the test client."""
+"""Django: CORS_REPORT_ONLY (django-cors-headers names) and the CORS dict's report_only, via the client."""
 
 from __future__ import annotations
 
