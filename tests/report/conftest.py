@@ -12,6 +12,7 @@ import pytest
 from cors_wsgi import CORSMiddleware, logs
 from cors_wsgi.report import Report
 from tests.asgi.driver import ASGIAsWSGI
+from tests.cli.conftest import cli  # noqa: F401  (the command line's in-process runner, for test_explain)
 
 ADAPTERS: dict[str, Callable[..., Any]] = {"wsgi": CORSMiddleware, "asgi": ASGIAsWSGI}
 
