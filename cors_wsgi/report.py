@@ -28,7 +28,7 @@ from .logs import MAX_LOGGED_LENGTH, LogLimiter, loggable, logger, report_log_wi
 from .policy import OPTION_NAMES, CORSPolicy
 from .resources import PathPattern
 
-__all__ = ["Report", "ReportOnly", "Reporter", "report_limiter", "report_logger"]
+__all__ = ["Report", "ReportOnly", "Reporter", "install", "layered", "report_limiter", "report_logger"]
 
 report_logger = logging.getLogger("cors_wsgi.report")
 """Where reports are logged, at WARNING: a logger of their own, to route or silence apart from refusals."""
@@ -158,7 +158,7 @@ def _verdict(decision: Decision) -> str:
     return "allowed" if decision.allowed else f"refused({decision.message})"
 
 
-def check(spec: object, resolving: bool) -> ReportOnly:
+def _check(spec: object, resolving: bool) -> ReportOnly:
     """``spec`` as a candidate, or a ConfigError naming what is wrong with it and the fix."""
     if isinstance(spec, CORSPolicy):
         return spec
@@ -209,7 +209,7 @@ def install(
     their policies, if any; ``resolving`` whether a resolver picks policies.
     Every candidate is validated and ``prepare``-d as an enforced policy is.
     """
-    spec = check(spec, resolving)
+    spec = _check(spec, resolving)
     if rules is None:
         fixed = (_candidate(spec, base, prepare, ""), None)
         return Reporter(spec, fixed, {}, on_report, limiter), None
