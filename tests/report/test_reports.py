@@ -369,3 +369,21 @@ def test_a_candidate_layered_over_a_rule_is_validated_there_and_the_error_names_
             report_only={"allow_origins": "*"},
         )
     assert caught.value.option == "resources['/api/*'] report_only allow_origins"
+
+
+def test_the_same_reason_about_another_header_is_a_difference(
+    adapter: Callable[..., Any], reports: Reports
+) -> None:
+    app = adapter(
+        ok_app,
+        allow_origins=[APP],
+        allow_headers=["x-b"],
+        report_only={"allow_headers": ["x-a"]},
+        on_report=reports,
+    )
+
+    preflight(app, APP, "GET", access_control_request_headers="x-a,x-b")
+
+    [report] = reports
+    assert (report.enforced.reason, report.enforced.detail) == (reasons.HEADER_NOT_ALLOWED, "x-a")
+    assert (report.candidate.reason, report.candidate.detail) == (reasons.HEADER_NOT_ALLOWED, "x-b")
