@@ -27,7 +27,7 @@ from .engine import Answer, Engine, Routing, error_answer, is_async_callable
 from .errors import ConfigError
 from .logs import logger
 from .policy import CORSPolicy
-from .report import Reporter
+from .report import Reporter, differs
 from .vary import merge_headers
 
 __all__ = ["ASGIApp", "CORSMiddleware", "Scope"]
@@ -253,11 +253,11 @@ class CORSMiddleware(Engine[ASGIApp, Scope]):
         """The engine's ``report``, with the candidate's async origin checks awaited as the policy's are."""
         found = reporter.candidate(policy)
         if found is not None:
-            candidate, rule = found
             if facts is None:
                 facts = self._facts(scope)
-            decided = await _decided(decide, candidate, facts)
-            reporter.compare(decision, decided, facts, rule, self._path(scope), what)
+            decided = await _decided(decide, found[0], facts)
+            if differs(decision, decided):
+                reporter.tell(decision, decided, facts, found[1], self._path(scope), what)
 
 
 class _AwaitedCheck:

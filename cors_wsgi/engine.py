@@ -24,7 +24,7 @@ from .decision import Decision, Header, RequestFacts, decide
 from .errors import ConfigError, reject_unknown
 from .logs import MAX_LOGGED_LENGTH, LogLimiter, loggable, logger
 from .policy import OPTION_NAMES, CORSPolicy, PolicyOptions
-from .report import Report, Reporter, ReportOnly, report_limiter
+from .report import Report, Reporter, ReportOnly, differs, report_limiter
 from .report import install as install_report
 from .resources import PathPattern, PathRouter
 
@@ -355,9 +355,10 @@ class Engine(Generic[AppT, RequestT]):
         """
         found = reporter.candidate(policy)
         if found is not None:
-            candidate, rule = found
             facts = self._facts(request)
-            reporter.compare(decision, decide(candidate, facts), facts, rule, self._path(request))
+            decided = decide(found[0], facts)
+            if differs(decision, decided):
+                reporter.tell(decision, decided, facts, found[1], self._path(request))
 
     def log_refusal(
         self, decision: Decision, method: str, request: RequestT, level: int, what: str = ""

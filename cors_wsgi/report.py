@@ -28,7 +28,16 @@ from .logs import MAX_LOGGED_LENGTH, LogLimiter, loggable, logger, report_log_wi
 from .policy import OPTION_NAMES, CORSPolicy
 from .resources import PathPattern
 
-__all__ = ["Report", "ReportOnly", "Reporter", "install", "layered", "report_limiter", "report_logger"]
+__all__ = [
+    "Report",
+    "ReportOnly",
+    "Reporter",
+    "differs",
+    "install",
+    "layered",
+    "report_limiter",
+    "report_logger",
+]
 
 report_logger = logging.getLogger("cors_wsgi.report")
 """Where reports are logged, at WARNING: a logger of their own, to route or silence apart from refusals."""
@@ -67,8 +76,9 @@ class Reporter:
     """One configuration's candidates, and where their differences go.
 
     ``candidate(policy)`` is the candidate of a policy the configuration
-    selected (None for a policy it never selects); ``compare`` tells a
-    difference. Both are safe to call from any number of threads.
+    selected (None for a policy it never selects); ``tell`` reports a
+    difference (see ``differs``). Both are safe to call from any number of
+    threads.
     """
 
     __slots__ = ("_by_policy", "_fixed", "_limiter", "_on_report", "spec")
@@ -97,7 +107,7 @@ class Reporter:
             return None
         return entry[1], entry[2]
 
-    def compare(
+    def tell(
         self,
         enforced: Decision,
         candidate: Decision,
@@ -106,14 +116,8 @@ class Reporter:
         path: str,
         what: str = "",
     ) -> None:
-        """Report the candidate's decision if it differs from the enforced one; never raises for
-        ``on_report``, whose failure is logged."""
-        if (
-            enforced.allowed == candidate.allowed
-            and enforced.reason == candidate.reason
-            and enforced.detail == candidate.detail
-        ):
-            return
+        """Report a candidate's decision that differs from the enforced one: log it and call
+        ``on_report``, whose failure is logged, never raised."""
         method = (facts.request_method if enforced.preflight else facts.method) or ""
         report = Report(enforced, candidate, method, path, rule)
         if report_logger.isEnabledFor(logging.WARNING):
@@ -151,6 +155,18 @@ class Reporter:
             "" if report.rule is None else f" rule={loggable(report.rule)}",
             self._limiter.note(*admitted),
         )
+
+
+def differs(enforced: Decision, candidate: Decision) -> bool:
+    """Whether the candidate decides otherwise: allowed versus refused, or another reason (or detail).
+
+    Headers alone do not count: a grant with credentials is the same verdict.
+    """
+    return (
+        enforced.allowed != candidate.allowed
+        or enforced.reason != candidate.reason
+        or enforced.detail != candidate.detail
+    )
 
 
 def _verdict(decision: Decision) -> str:

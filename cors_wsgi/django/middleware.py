@@ -28,7 +28,7 @@ from ..engine import Engine
 from ..logs import logger
 from ..origins import split_origin
 from ..policy import CORSPolicy
-from ..report import layered
+from ..report import differs, layered
 from ..vary import merge_headers
 from . import conf
 from .decorators import ViewOptions, decorated_views, view_options
@@ -152,7 +152,9 @@ class _Served(Engine[None, Any]):
         policy, rule = candidate
         if found.policy is not selected:
             policy = self.signal_policy(policy)
-        reporter.compare(decision, decide(policy, found.facts), found.facts, rule, self._path(request))
+        decided = decide(policy, found.facts)
+        if differs(decision, decided):
+            reporter.tell(decision, decided, found.facts, rule, self._path(request))
 
     def signal_policy(self, policy: CORSPolicy) -> CORSPolicy:
         """``policy`` with the request's origin allowed, for a ``check_request_enabled`` grant."""
