@@ -22,8 +22,8 @@ from logging import DEBUG, INFO
 from typing import Any
 
 from .config import MIDDLEWARE_OPTIONS
-from .decision import Decision, Header, RequestFacts, decide, decide_actual, decide_preflight
-from .engine import Answer, Engine, Routing, error_answer, is_async_callable
+from .decision import Decision, Header, RequestFacts, decide_actual, decide_preflight
+from .engine import Answer, Engine, Routing, error_answer, is_async_callable, request_facts
 from .errors import ConfigError
 from .logs import logger
 from .policy import CORSPolicy
@@ -107,7 +107,7 @@ class CORSMiddleware(Engine[ASGIApp, Scope]):
     @staticmethod
     def _facts(scope: Scope) -> RequestFacts:
         found = _read_headers(scope)
-        return RequestFacts(
+        return request_facts(
             found.get(_ORIGIN),
             scope.get("method", ""),
             found.get(_ACRM),
@@ -250,14 +250,16 @@ class CORSMiddleware(Engine[ASGIApp, Scope]):
         facts: RequestFacts | None = None,
         what: str = "",
     ) -> None:
-        """The engine's ``report``, with the candidate's async origin checks awaited as the policy's are."""
+        """The engine's ``report``, with the candidate's async origin checks awaited as the policy's are.
+
+        ``facts``, when given, stand for the request's in the report (a handshake's are a GET's).
+        """
         found = reporter.candidate(policy)
         if found is not None:
-            if facts is None:
-                facts = self._facts(scope)
-            decided = await _decided(decide, found[0], facts)
+            call, args = self.candidate_call(found[0], decision, scope)
+            decided = await _decided(call, *args)
             if differs(decision, decided):
-                reporter.tell(decision, decided, facts, found[1], self._path(scope), what)
+                self.tell(reporter, decision, decided, found[1], scope, facts, what)
 
 
 class _AwaitedCheck:

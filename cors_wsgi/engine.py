@@ -20,7 +20,7 @@ from typing import Any, Generic, NamedTuple, Self, TypeVar, Union, Unpack
 
 from . import reasons
 from .config import MIDDLEWARE_OPTIONS, build, options_from_env, options_from_mapping, text_key
-from .decision import Decision, Header, RequestFacts, decide
+from .decision import Decision, Header, RequestFacts, decide, decide_actual
 from .errors import ConfigError, reject_unknown
 from .logs import MAX_LOGGED_LENGTH, LogLimiter, loggable, logger
 from .policy import OPTION_NAMES, CORSPolicy, PolicyOptions
@@ -38,6 +38,7 @@ __all__ = [
     "debug_header",
     "error_answer",
     "is_async_callable",
+    "request_facts",
 ]
 
 AppT = TypeVar("AppT")
@@ -355,10 +356,33 @@ class Engine(Generic[AppT, RequestT]):
         """
         found = reporter.candidate(policy)
         if found is not None:
-            facts = self._facts(request)
-            decided = decide(found[0], facts)
+            call, args = self.candidate_call(found[0], decision, request)
+            decided = call(*args)
             if differs(decision, decided):
-                reporter.tell(decision, decided, facts, found[1], self._path(request))
+                self.tell(reporter, decision, decided, found[1], request)
+
+    def candidate_call(
+        self, candidate: CORSPolicy, decision: Decision, request: RequestT
+    ) -> tuple[Callable[..., Decision], tuple[Any, ...]]:
+        """The candidate's decision as a call to make (the ASGI adapter awaits its async checks
+        first): a preflight's needs the request's facts, an actual request's only its origin."""
+        if decision.preflight:
+            return decide, (candidate, self._facts(request))
+        return decide_actual, (candidate, decision.origin)
+
+    def tell(
+        self,
+        reporter: Reporter,
+        decision: Decision,
+        decided: Decision,
+        rule: str | None,
+        request: RequestT,
+        facts: RequestFacts | None = None,
+        what: str = "",
+    ) -> None:
+        """Report the candidate's different decision, with the request's method and path."""
+        facts = self._facts(request) if facts is None else facts
+        reporter.tell(decision, decided, facts, rule, self._path(request), what)
 
     def log_refusal(
         self, decision: Decision, method: str, request: RequestT, level: int, what: str = ""
@@ -404,6 +428,23 @@ def error_answer(headers: Iterable[Header]) -> Answer:
     logger.exception("unhandled exception in the application; answering 500 with CORS headers")
     answer = [_TEXT, ("Content-Length", str(len(_ERROR_BODY))), *headers]
     return (500, _STATUS_LINES[500], answer, _ERROR_BODY)
+
+
+def request_facts(
+    origin: str | None,
+    method: str,
+    request_method: str | None,
+    request_headers: str | None,
+    request_private_network: bool,
+) -> RequestFacts:
+    """``RequestFacts(...)`` without NamedTuple's Python-level ``__new__``, which costs more than
+    the candidate's decision itself: adapters build one per preflight a candidate decides."""
+    return _new_tuple(
+        RequestFacts, (origin, method, request_method, request_headers, request_private_network)
+    )
+
+
+_new_tuple = tuple.__new__
 
 
 def _takes_context(on_decision: Callable[..., object]) -> bool:

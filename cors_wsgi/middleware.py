@@ -16,7 +16,7 @@ from types import MethodType, TracebackType
 from typing import Any, Union
 
 from .decision import Decision, Header, RequestFacts, decide_actual, decide_preflight
-from .engine import Engine, Resolver, ResourceRules, error_answer, is_async_callable
+from .engine import Engine, Resolver, ResourceRules, error_answer, is_async_callable, request_facts
 from .errors import ConfigError
 from .logs import logger
 from .vary import merge_headers
@@ -50,7 +50,7 @@ class CORSMiddleware(Engine[WSGIApp, Environ]):
 
     @staticmethod
     def _facts(environ: Environ) -> RequestFacts:
-        return RequestFacts(
+        return request_facts(
             environ.get("HTTP_ORIGIN"),
             environ.get("REQUEST_METHOD", ""),
             environ.get("HTTP_ACCESS_CONTROL_REQUEST_METHOD"),
