@@ -356,19 +356,21 @@ class Engine(Generic[AppT, RequestT]):
         """
         found = reporter.candidate(policy)
         if found is not None:
-            call, args = self.candidate_call(found[0], decision, request)
+            call, args, facts = self.candidate_call(found[0], decision, request)
             decided = call(*args)
             if differs(decision, decided):
-                self.tell(reporter, decision, decided, found[1], request)
+                self.tell(reporter, decision, decided, found[1], request, facts)
 
     def candidate_call(
         self, candidate: CORSPolicy, decision: Decision, request: RequestT
-    ) -> tuple[Callable[..., Decision], tuple[Any, ...]]:
+    ) -> tuple[Callable[..., Decision], tuple[Any, ...], RequestFacts | None]:
         """The candidate's decision as a call to make (the ASGI adapter awaits its async checks
-        first): a preflight's needs the request's facts, an actual request's only its origin."""
+        first), and the facts read for it: a preflight's decision needs the request's facts, an
+        actual request's only its origin (the facts are read only if there is a report)."""
         if decision.preflight:
-            return decide, (candidate, self._facts(request))
-        return decide_actual, (candidate, decision.origin)
+            facts = self._facts(request)
+            return decide, (candidate, facts), facts
+        return decide_actual, (candidate, decision.origin), None
 
     def tell(
         self,
