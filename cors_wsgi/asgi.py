@@ -256,10 +256,10 @@ class CORSMiddleware(Engine[ASGIApp, Scope]):
         """
         found = reporter.candidate(policy)
         if found is not None:
-            call, args, read = self.candidate_call(found[0], decision, scope)
+            call, args, read = self._candidate_call(found[0], decision, scope)
             decided = await _decided(call, *args)
             if differs(decision, decided):
-                self.tell(reporter, decision, decided, found[1], scope, facts or read, what)
+                self._tell(reporter, decision, decided, found[1], scope, facts or read, what)
 
 
 class _AwaitedCheck:

@@ -356,12 +356,12 @@ class Engine(Generic[AppT, RequestT]):
         """
         found = reporter.candidate(policy)
         if found is not None:
-            call, args, facts = self.candidate_call(found[0], decision, request)
+            call, args, facts = self._candidate_call(found[0], decision, request)
             decided = call(*args)
             if differs(decision, decided):
-                self.tell(reporter, decision, decided, found[1], request, facts)
+                self._tell(reporter, decision, decided, found[1], request, facts)
 
-    def candidate_call(
+    def _candidate_call(
         self, candidate: CORSPolicy, decision: Decision, request: RequestT
     ) -> tuple[Callable[..., Decision], tuple[Any, ...], RequestFacts | None]:
         """The candidate's decision as a call to make (the ASGI adapter awaits its async checks
@@ -372,7 +372,7 @@ class Engine(Generic[AppT, RequestT]):
             return decide, (candidate, facts), facts
         return decide_actual, (candidate, decision.origin), None
 
-    def tell(
+    def _tell(
         self,
         reporter: Reporter,
         decision: Decision,
