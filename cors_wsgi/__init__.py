@@ -13,6 +13,7 @@ from .errors import ConfigError
 from .middleware import CORSMiddleware
 from .origins import split_origin
 from .policy import CORSPolicy, PolicyOptions
+from .report import Report
 
 __all__ = [
     "CORSMiddleware",
@@ -21,6 +22,7 @@ __all__ = [
     "Decision",
     "DecisionContext",
     "PolicyOptions",
+    "Report",
     "RequestFacts",
     "decide",
     "decide_actual",

@@ -22,11 +22,12 @@ from logging import DEBUG, INFO
 from typing import Any
 
 from .config import MIDDLEWARE_OPTIONS
-from .decision import Decision, Header, decide_actual, decide_preflight
-from .engine import Answer, Engine, Routing, error_answer, is_async_callable
+from .decision import Decision, Header, RequestFacts, decide_actual, decide_preflight
+from .engine import Answer, Engine, Routing, error_answer, is_async_callable, request_facts
 from .errors import ConfigError
 from .logs import logger
 from .policy import CORSPolicy
+from .report import Reporter, differs
 from .vary import merge_headers
 
 __all__ = ["ASGIApp", "CORSMiddleware", "Scope"]
@@ -54,7 +55,8 @@ _DENIAL_EXTENSION = "websocket.http.response"
 
 #: Answers of the async origin checks for the request being decided (see _AwaitedCheck).
 _ANSWERS: ContextVar[dict[_AwaitedCheck, bool | Exception] | None] = ContextVar("cors_answers", default=None)
-_PENDING: ContextVar[list[_AwaitedCheck] | None] = ContextVar("cors_pending", default=None)
+#: The async checks a decision reached, each with the origin it was asked about.
+_PENDING: ContextVar[list[tuple[_AwaitedCheck, str]] | None] = ContextVar("cors_pending", default=None)
 #: Resolver policies with async checks, prepared once each: at most this many are kept.
 _MAX_PREPARED = 256
 
@@ -102,6 +104,17 @@ class CORSMiddleware(Engine[ASGIApp, Scope]):
             return path[len(root) :]
         return path
 
+    @staticmethod
+    def _facts(scope: Scope) -> RequestFacts:
+        found = _read_headers(scope)
+        return request_facts(
+            found.get(_ORIGIN),
+            scope.get("method", ""),
+            found.get(_ACRM),
+            found.get(_ACRH),
+            found.get(_ACRPN) == "true",
+        )
+
     def _prepare(self, policy: CORSPolicy) -> CORSPolicy:
         """A policy whose async origin checks read the answers awaited for the current request."""
         callables = policy.origins.callables
@@ -143,12 +156,15 @@ class CORSMiddleware(Engine[ASGIApp, Scope]):
         else:
             await self.app(scope, receive, send)
 
-    def _policy(self, scope: Scope) -> CORSPolicy | None:
-        select, policy, *_ = self._current
-        return policy if select is None else select(scope)
+    def _policy(self, scope: Scope) -> tuple[CORSPolicy | None, Reporter | None]:
+        select, policy, _, _, report, _ = self._current
+        return (policy if select is None else select(scope)), report
 
     async def _http(self, scope: Scope, receive: Receive, send: Send) -> None:
-        policy = self._policy(scope)
+        policy: CORSPolicy | None
+        select, policy, _, _, report, _ = self._current
+        if select is not None:
+            policy = select(scope)
         if policy is None:
             return await self.app(scope, receive, send)
         facts = _read_headers(scope)
@@ -159,6 +175,8 @@ class CORSMiddleware(Engine[ASGIApp, Scope]):
             decision = await _decided(
                 decide_preflight, policy, origin, facts[_ACRM], facts.get(_ACRH), facts.get(_ACRPN) == "true"
             )
+            if report is not None:
+                await self._report(report, policy, decision, scope)
             if not decision.allowed and logger.isEnabledFor(INFO):
                 self.log_refusal(decision, facts[_ACRM], scope, INFO)
             if not self.preflight_passthrough:
@@ -167,6 +185,8 @@ class CORSMiddleware(Engine[ASGIApp, Scope]):
                 return await _send_answer(send, self.preflight_answer(decision))
         else:
             decision = await _decided(decide_actual, policy, origin)
+            if report is not None:
+                await self._report(report, policy, decision, scope)
             if not decision.allowed and logger.isEnabledFor(DEBUG):
                 self.log_refusal(decision, scope.get("method", ""), scope, DEBUG)
         announce = self._announce
@@ -191,12 +211,15 @@ class CORSMiddleware(Engine[ASGIApp, Scope]):
 
     async def _websocket(self, scope: Scope, receive: Receive, send: Send) -> None:
         """Refuse a handshake from a foreign page before the app can accept it."""
-        policy = self._policy(scope)
+        policy, report = self._policy(scope)
         facts = _read_headers(scope)
         origin = facts.get(_ORIGIN)
         if policy is None or origin is None or origin == _own_origin(scope, facts.get(_HOST)):
             return await self.app(scope, receive, send)  # not a browser, or the server's own page
         decision = await _decided(decide_actual, policy, origin)
+        if report is not None:
+            # A handshake is decided as an actual GET request is.
+            await self._report(report, policy, decision, scope, RequestFacts(origin), "WebSocket handshake")
         if self.on_decision is not None:
             self.notify(decision, "GET", scope)
         if decision.allowed:
@@ -217,6 +240,26 @@ class CORSMiddleware(Engine[ASGIApp, Scope]):
         else:
             await send({"type": "websocket.close", "code": _CLOSE_POLICY_VIOLATION})
         return None
+
+    async def _report(
+        self,
+        reporter: Reporter,
+        policy: CORSPolicy,
+        decision: Decision,
+        scope: Scope,
+        facts: RequestFacts | None = None,
+        what: str = "",
+    ) -> None:
+        """The engine's ``report``, with the candidate's async origin checks awaited as the policy's are.
+
+        ``facts``, when given, stand for the request's in the report (a handshake's are a GET's).
+        """
+        found = reporter.candidate(policy)
+        if found is not None:
+            call, args, read = self._candidate_call(found[0], decision, scope)
+            decided = await _decided(call, *args)
+            if differs(decision, decided):
+                self._tell(reporter, decision, decided, found[1], scope, facts or read, what)
 
 
 class _AwaitedCheck:
@@ -242,7 +285,7 @@ class _AwaitedCheck:
         pending = _PENDING.get()
         if pending is None:
             raise RuntimeError(f"the async origin check {self.check!r} can only run in cors_wsgi.asgi")
-        pending.append(self)
+        pending.append((self, origin))
         return False
 
     def __repr__(self) -> str:
@@ -251,7 +294,7 @@ class _AwaitedCheck:
 
 async def _decided(decide: Callable[..., Decision], *args: Any) -> Decision:
     """``decide(*args)``, awaiting first the async origin checks the decision reaches."""
-    pending: list[_AwaitedCheck] = []
+    pending: list[tuple[_AwaitedCheck, str]] = []
     token = _PENDING.set(pending)
     try:
         decision = decide(*args)
@@ -259,9 +302,8 @@ async def _decided(decide: Callable[..., Decision], *args: Any) -> Decision:
         _PENDING.reset(token)
     if not pending:
         return decision
-    origin = args[1]
     answers: dict[_AwaitedCheck, bool | Exception] = {}
-    for check in pending:
+    for check, origin in pending:
         try:
             answers[check] = bool(await check.check(origin))
         except Exception as error:

@@ -2,8 +2,9 @@
 
 ``check`` asks a live server and judges its answers as a browser does;
 ``explain`` runs the same request through CORSMiddleware offline, showing the
-core's decision and reason codes; ``serve`` wraps any WSGI app for local
-development. Exit status: 0 allowed, 1 blocked, 2 usage or network error.
+core's decision and reason codes (and a report-only candidate's, with
+``--report-only``); ``serve`` wraps any WSGI app for local development.
+Exit status: 0 allowed, 1 blocked, 2 usage or network error.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ import json
 import logging
 import os
 import sys
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from socketserver import ThreadingMixIn
 from typing import Any, NoReturn, TextIO
 from wsgiref.simple_server import WSGIServer, make_server
@@ -28,6 +29,8 @@ from .errors import ConfigError
 from .logs import logger
 from .middleware import CORSMiddleware, Environ, StartResponse, WSGIApp
 from .origins import split_origin
+from .policy import OPTION_NAMES
+from .report import Report, report_logger
 from .server_reason import CORE_FIXES
 from .tokens import has_control_characters, is_token
 
@@ -358,32 +361,112 @@ def _policy_line(middleware: CORSMiddleware, options: dict[str, Any]) -> str:
     return f"{middleware.policy!r}" + ("" if resources is None else f", resources={resources!r}")
 
 
+def _candidate_options(args: argparse.Namespace) -> dict[str, Any]:
+    """The policy options of ``--report-only``'s file, layered over the enforced ones.
+
+    The file may be a full copy of ``--config`` with the policy changed; its
+    other options must then be the same, since the candidate is decided
+    under the enforced configuration's rules.
+    """
+    path: str = args.report_only
+    try:
+        if path.endswith((".ini", ".cfg")):
+            loaded = options_from_ini(path, args.section)
+        else:
+            loaded = options_from_env_file(path, args.prefix)
+        enforced = _config_options(args)
+    except ConfigError as error:
+        raise UsageError(f"configuration error: {escape(str(error))}") from None
+    for name in sorted(set(loaded) - OPTION_NAMES):
+        if loaded[name] != enforced.get(name):
+            raise UsageError(
+                f"--report-only {escape(path)}: {name} is not a policy option and differs from the "
+                "enforced configuration's; a candidate is decided under the enforced rules and options: "
+                f"remove {name} from {escape(path)}"
+            )
+    return {name: value for name, value in loaded.items() if name in OPTION_NAMES}
+
+
+def _verdict_line(decision: Decision) -> str:
+    if decision.allowed:
+        return "allowed"
+    detail = f" ({decision.detail})" if decision.detail else ""
+    return f"refused, reason={decision.reason}{detail}"
+
+
+def _report_json(report: Report) -> dict[str, Any]:
+    return {
+        "method": report.method,
+        "path": report.path,
+        "rule": report.rule,
+        "enforced": _decision_json(report.enforced),
+        "candidate": _decision_json(report.candidate),
+    }
+
+
+@contextlib.contextmanager
+def _reports_shown_not_logged() -> Iterator[None]:
+    """The reports are explain's output: keep their log lines (WARNING) off standard error."""
+    handler = logging.NullHandler()
+    report_logger.addHandler(handler)
+    propagate, report_logger.propagate = report_logger.propagate, False
+    try:
+        yield
+    finally:
+        report_logger.propagate = propagate
+        report_logger.removeHandler(handler)
+
+
 def run_explain(args: argparse.Namespace, out: TextIO) -> int:
     decisions: list[Decision] = []
-    middleware, options = _middleware(stand_in_app(decisions), args, on_decision=decisions.append)
+    reports: list[Report] = []
+    extra: dict[str, Any] = {"on_decision": decisions.append}
+    if args.report_only is not None:
+        extra.update(report_only=_candidate_options(args), on_report=reports.append)
+    middleware, options = _middleware(stand_in_app(decisions), args, **extra)
     request = _request(args)
-    outcome = browser.run(request, middleware_transport(middleware, args.path))
+    with _reports_shown_not_logged():
+        outcome = browser.run(request, middleware_transport(middleware, args.path))
     passed_through = not decisions
     if args.json:
         result = outcome_json(outcome)
         result["policy"] = _policy_line(middleware, options)
         result["passed_through"] = passed_through
         result["decisions"] = [_decision_json(d) for d in decisions]
-        print(json.dumps(result, indent=2), file=out)
+        if args.report_only is not None:
+            result["report_only"] = {
+                "candidate": extra["report_only"],
+                "differs": bool(reports),
+                "reports": [_report_json(report) for report in reports],
+            }
+        print(json.dumps(result, indent=2, default=repr), file=out)
         return EXIT_ALLOWED if outcome.allowed else EXIT_BLOCKED
     print(f"policy: {_policy_line(middleware, options)}", file=out)
+    if args.report_only is not None:
+        shown = ", ".join(f"{name}={value!r}" for name, value in sorted(extra["report_only"].items()))
+        print(f"report-only: {escape(args.report_only)}: {shown or 'no policy option'}", file=out)
     print(f"request: {escape(request.method)} {escape(args.path.target)} from {request.origin}", file=out)
     if passed_through:
         print("core: no rule covers this path; the middleware passes it through untouched", file=out)
     for decision in decisions:
         step = "preflight" if decision.preflight else "request"
-        if decision.allowed:
-            print(f"core decision ({step}): allowed", file=out)
-        else:
-            detail = f" ({decision.detail})" if decision.detail else ""
-            print(f"core decision ({step}): refused, reason={decision.reason}{detail}", file=out)
+        print(f"core decision ({step}): {_verdict_line(decision)}", file=out)
+        if not decision.allowed:
             print(f"  fix: {CORE_FIXES[decision.reason]}", file=out)
+        if args.report_only is not None:
+            differing = [report for report in reports if report.enforced is decision]
+            candidate = _verdict_line(differing[0].candidate) if differing else "the same"
+            print(f"report-only decision ({step}): {candidate}", file=out)
     print_outcome(outcome, True, out)
+    if args.report_only is not None:
+        if reports:
+            print(
+                f"report-only: the candidate decides {len(reports)} of these differently, so each "
+                "is reported; the answer above is the enforced policy's",
+                file=out,
+            )
+        elif decisions:
+            print("report-only: the candidate decides alike: nothing would be reported", file=out)
     return EXIT_ALLOWED if outcome.allowed else EXIT_BLOCKED
 
 
@@ -490,6 +573,12 @@ def build_parser() -> argparse.ArgumentParser:
         "decoded, as a server decodes it (default /)",
     )
     _add_policy_arguments(explain)
+    explain.add_argument(
+        "--report-only",
+        metavar="FILE",
+        help="a candidate policy (ini or .env, read as --config is; its options layered over the "
+        "enforced ones): shows its decisions beside the enforced policy's, which alone answer",
+    )
     explain.set_defaults(run=run_explain)
 
     serve = commands.add_parser("serve", help="run a WSGI app behind CORSMiddleware, for development")

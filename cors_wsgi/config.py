@@ -34,6 +34,8 @@ MIDDLEWARE_OPTIONS = frozenset(
         "on_decision",
         "debug",
         "check_websocket_origin",
+        "report_only",
+        "on_report",
     }
 )
 
@@ -142,6 +144,10 @@ def _max_age(text: str) -> int | None:
         ) from None
 
 
+#: How ``report_only``'s options are written as text: one key each, ``report_only_allow_origins``
+#: (``CORS_REPORT_ONLY_ALLOW_ORIGINS``), parsed as the option itself; they make up its dict.
+REPORT_ONLY_PREFIX = "report_only_"
+
 #: How each option that can be written as text is parsed.
 STRING_PARSERS: Mapping[str, Callable[[str], Any]] = {
     "allow_origins": _words,
@@ -159,6 +165,16 @@ STRING_PARSERS: Mapping[str, Callable[[str], Any]] = {
     "debug": _flag,
     "check_websocket_origin": _flag,
 }
+STRING_PARSERS = {
+    **STRING_PARSERS,
+    **{REPORT_ONLY_PREFIX + name: STRING_PARSERS[name] for name in sorted(OPTION_NAMES)},
+}
+
+
+def text_key(option: str) -> str:
+    """The key a text source (ini, PasteDeploy, .env) writes an option as, as errors name it:
+    ``report_only allow_origins`` is ``report_only_allow_origins`` there."""
+    return option.replace(" ", "_")
 
 
 def _unknown(
@@ -166,6 +182,21 @@ def _unknown(
 ) -> ConfigError:
     """An unknown key, with the closest known name written the way the source writes keys."""
     names = sorted(known)
+    if name == "report_only" and REPORT_ONLY_PREFIX + "allow_origins" in names:
+        example = spell(REPORT_ONLY_PREFIX + "allow_origins")
+        return ConfigError(
+            where,
+            value,
+            "cannot be written as one text value",
+            f"write each of its options as a key of its own, such as {example}",
+        )
+    if name.startswith(REPORT_ONLY_PREFIX) and name.removeprefix(REPORT_ONLY_PREFIX) in MIDDLEWARE_OPTIONS:
+        return ConfigError(
+            where,
+            value,
+            "is not an option of report_only: a candidate has only a policy's options",
+            "remove it; the candidate is compared under the enforced configuration's other options",
+        )
     if name in KNOWN_OPTIONS and name not in names:
         return ConfigError(
             where,
@@ -191,10 +222,14 @@ def _from_strings(entries: Iterable[tuple[str, str, str]], spell: Callable[[str]
         if parse is None:
             raise _unknown(where, name, text, STRING_PARSERS, spell)
         try:
-            _refuse_comment(name, text)
-            options[name] = parse(text)
+            _refuse_comment(name.removeprefix(REPORT_ONLY_PREFIX), text)
+            value = parse(text)
         except _Unparsable as error:
             raise ConfigError(where, text, error.problem, error.fix) from None
+        if name.startswith(REPORT_ONLY_PREFIX):
+            options.setdefault("report_only", {})[name.removeprefix(REPORT_ONLY_PREFIX)] = value
+        else:
+            options[name] = value
     return options
 
 
@@ -221,6 +256,7 @@ def _is_ours(name: str) -> bool:
     return (
         name in KNOWN_OPTIONS
         or name in FOREIGN_NAMES
+        or name.startswith(REPORT_ONLY_PREFIX)
         or bool(difflib.get_close_matches(name, KNOWN_OPTIONS, n=1, cutoff=NEAR_MISS))
     )
 
@@ -410,6 +446,9 @@ def attributed_to(source: str, keys: Iterable[str], spell: Callable[[str], str] 
 
     CORSPolicy validates values without knowing their source; this adds it,
     for example ``environment CORS_ALLOW_ORIGINS='https://a.com/': ...``.
+    An option of ``report_only``'s is named ``report_only allow_origins``
+    there and in ``keys`` (``spell`` writes it as its source does: see
+    ``text_key``); one it takes from the enforced options is not attributed.
     """
     loaded = frozenset(keys)
     try:
@@ -429,7 +468,11 @@ def build(
     spell: Callable[[str], str] = str,
 ) -> M:
     """``cls(app, **options, **overrides)``, with errors in ``options`` naming ``source``."""
-    with attributed_to(source, set(options) - set(overrides), spell):
+    loaded = set(options) - set(overrides)
+    candidate = options.get("report_only")
+    if "report_only" in loaded and isinstance(candidate, Mapping):
+        loaded |= {f"report_only {name}" for name in candidate}
+    with attributed_to(source, loaded, spell):
         return cls(app, **{**options, **overrides})
 
 

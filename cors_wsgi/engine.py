@@ -6,22 +6,26 @@ way its protocol writes them. Everything in between lives here once:
 validating the adapter options, picking the policy by path or resolver,
 swapping a new configuration in atomically, notifying ``on_decision``
 (with the request's method and path when it asks for them), logging refusals
-(rate-limited), the debug header, and the answers we send ourselves (a
-refused preflight, the ``catch_exceptions`` 500).
+(rate-limited), deciding requests by the report-only candidate too (see
+``report``), the debug header, and the answers we send ourselves (a refused
+preflight, the ``catch_exceptions`` 500).
 """
 
 from __future__ import annotations
 
 import inspect
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from types import EllipsisType
 from typing import Any, Generic, NamedTuple, Self, TypeVar, Union, Unpack
 
 from . import reasons
-from .config import MIDDLEWARE_OPTIONS, build, options_from_env, options_from_mapping
-from .decision import Decision, Header
+from .config import MIDDLEWARE_OPTIONS, build, options_from_env, options_from_mapping, text_key
+from .decision import Decision, Header, RequestFacts, decide, decide_actual
 from .errors import ConfigError, reject_unknown
-from .logs import MAX_LOGGED_LENGTH, LogLimiter, held_back_note, loggable, logger
+from .logs import MAX_LOGGED_LENGTH, LogLimiter, loggable, logger
 from .policy import OPTION_NAMES, CORSPolicy, PolicyOptions
+from .report import Report, Reporter, ReportOnly, differs, report_limiter
+from .report import install as install_report
 from .resources import PathPattern, PathRouter
 
 __all__ = [
@@ -34,6 +38,7 @@ __all__ = [
     "debug_header",
     "error_answer",
     "is_async_callable",
+    "request_facts",
 ]
 
 AppT = TypeVar("AppT")
@@ -81,6 +86,8 @@ class Routing(NamedTuple):
     """Picks the policy for a request (None: pass it through); None: always ``policy``."""
     resources: ResourceRules | None
     resolver: Callable[[Any], CORSPolicy | None] | None
+    report: Reporter | None
+    """The report-only candidates; None when ``report_only`` is not configured."""
 
 
 class Engine(Generic[AppT, RequestT]):
@@ -91,7 +98,10 @@ class Engine(Generic[AppT, RequestT]):
     option dicts that override the top-level options; paths that no rule
     matches then pass through untouched. ``resolver`` is the general form: a
     function of the request (environ or scope) returning the policy, or None
-    to pass the request through.
+    to pass the request through. ``report_only`` is a candidate policy (or
+    options layered over the enforced ones) that decides every request with
+    an Origin too, without changing any answer: where it decides otherwise,
+    a Report goes to the ``cors_wsgi.report`` logger and to ``on_report``.
     """
 
     #: The adapter's name in errors about misspelt options.
@@ -111,6 +121,8 @@ class Engine(Generic[AppT, RequestT]):
         catch_exceptions: bool = False,
         on_decision: Callable[..., object] | None = None,
         debug: bool = False,
+        report_only: ReportOnly | None = None,
+        on_report: Callable[[Report], object] | None = None,
         **options: Unpack[PolicyOptions],
     ) -> None:
         if "check_websocket_origin" in options:
@@ -130,8 +142,9 @@ class Engine(Generic[AppT, RequestT]):
         ):
             if type(flag) is not bool:
                 raise ConfigError(name, flag, "must be True or False")
-        if on_decision is not None and not callable(on_decision):
-            raise ConfigError("on_decision", on_decision, "is not callable")
+        for name, callback in (("on_decision", on_decision), ("on_report", on_report)):
+            if callback is not None and not callable(callback):
+                raise ConfigError(name, callback, "is not callable")
         self._check_app(app)
         self.app = app
         self.preflight_status = preflight_status
@@ -141,13 +154,15 @@ class Engine(Generic[AppT, RequestT]):
         # Decided once here, so that a request never inspects the callback.
         self._with_context = on_decision is not None and _takes_context(on_decision)
         self._limiter = LogLimiter()
+        self.on_report = on_report
+        self._report_limiter = report_limiter()
         self.debug = debug
         # None in the common case, so that requests test one attribute for both options.
         self._announce = self._announce_decision if on_decision is not None or debug else None
         #: When a granted preflight's whole answer is this status line and the decision's
         #: headers (no debug header, no body), so that an adapter can skip preflight_answer.
         self.plain_grant_status = None if debug or preflight_status != 204 else _STATUS_LINES[204]
-        self._install(self._routing_of(policy, resources, resolver, options))
+        self._install(self._routing_of(policy, resources, resolver, options, report_only))
 
     @classmethod
     def _options(cls) -> frozenset[str]:
@@ -175,6 +190,11 @@ class Engine(Generic[AppT, RequestT]):
         """The path ``resources=`` rules match: below the mount point (SCRIPT_NAME, root_path)."""
         raise NotImplementedError
 
+    @staticmethod
+    def _facts(request: RequestT) -> RequestFacts:
+        """What a decision reads from the request, for the report-only candidate's decision."""
+        raise NotImplementedError
+
     @classmethod
     def from_mapping(
         cls, app: AppT, mapping: Mapping[str, Any], *, source: str = "mapping", **overrides: Any
@@ -188,7 +208,9 @@ class Engine(Generic[AppT, RequestT]):
     ) -> Self:
         """Build from ``CORS_ALLOW_ORIGINS``-style variables; keyword overrides win."""
         options = options_from_env(environ, prefix)
-        return build(cls, app, options, overrides, "environment", lambda name: prefix + name.upper())
+        return build(
+            cls, app, options, overrides, "environment", lambda name: prefix + text_key(name).upper()
+        )
 
     def reconfigure(
         self,
@@ -196,18 +218,24 @@ class Engine(Generic[AppT, RequestT]):
         policy: CORSPolicy | None = None,
         resources: ResourceRules | None = None,
         resolver: Resolver[RequestT] | None = None,
+        report_only: ReportOnly | EllipsisType | None = ...,
         **options: Unpack[PolicyOptions],
     ) -> None:
         """Validate a new configuration, then swap it in atomically.
 
         Policy options change the current top-level policy (the others keep
         their values); resources given here replace the rules, otherwise the
-        current rules are kept and re-based on the new top-level policy. A
+        current rules are kept and re-based on the new top-level policy.
+        ``report_only`` replaces the candidate (None removes it); when it is
+        not given, the current one is applied to the new configuration. A
         ConfigError leaves the running configuration untouched. Requests in
         flight finish with the configuration they started with.
         """
-        reject_unknown(options, OPTION_NAMES | {"policy", "resources", "resolver"}, "reconfigure")
+        known = OPTION_NAMES | {"policy", "resources", "resolver", "report_only"}
+        reject_unknown(options, known, "reconfigure")
         current = self._current[-1]
+        if report_only is ...:
+            report_only = None if current.report is None else current.report.spec
         if resolver is None and resources is None and current.resolver is not None:
             if policy is not None or options:
                 name, value = ("policy", policy) if policy is not None else next(iter(options.items()))
@@ -223,7 +251,7 @@ class Engine(Generic[AppT, RequestT]):
             options = {}
         if resources is None and resolver is None:
             resources = current.resources
-        self._install(self._routing_of(policy, resources, resolver, options))
+        self._install(self._routing_of(policy, resources, resolver, options, report_only))
 
     @property
     def policy(self) -> CORSPolicy:
@@ -233,7 +261,14 @@ class Engine(Generic[AppT, RequestT]):
     def _install(self, routing: Routing) -> None:
         # What requests read, as one plain tuple replaced in one step: unpacking
         # it is cheaper than attribute lookups, and no other attribute changes.
-        self._current = (routing.select, routing.policy, self._announce, self.catch_exceptions, routing)
+        self._current = (
+            routing.select,
+            routing.policy,
+            self._announce,
+            self.catch_exceptions,
+            routing.report,
+            routing,
+        )
 
     def _routing_of(
         self,
@@ -241,6 +276,7 @@ class Engine(Generic[AppT, RequestT]):
         resources: ResourceRules | None,
         resolver: Resolver[RequestT] | None,
         options: Mapping[str, Any],
+        report_only: ReportOnly | None = None,
     ) -> Routing:
         if policy is not None and options:
             raise ConfigError("policy", policy, "cannot be combined with policy options", "pass either one")
@@ -259,17 +295,31 @@ class Engine(Generic[AppT, RequestT]):
                 "resolver", resolver, "is not callable", f"pass a function of the {self._request}"
             )
         base = self._prepare(policy if policy is not None else CORSPolicy(**options))
-        if resources is not None:
-            router = _router(base, resources, self._prepare)
+        rules: Sequence[tuple[PathPattern, CORSPolicy]] | None = (
+            None if resources is None else _rules(base, resources, self._prepare)
+        )
+        report = None
+        if report_only is not None:
+            report, rules = install_report(
+                report_only,
+                base,
+                rules,
+                resolver is not None,
+                self._prepare,
+                self.on_report,
+                self._report_limiter,
+            )
+        if rules is not None:
+            router = PathRouter(rules)
             path = self._path
 
             def by_path(request: RequestT) -> CORSPolicy | None:
                 return router.match(path(request))
 
-            return Routing(base, by_path, resources, None)
+            return Routing(base, by_path, resources, None, report)
         if resolver is None and base.origins.is_empty:
             logger.warning("CORSMiddleware allows no origin: every cross-origin read will be refused")
-        return Routing(base, resolver, None, resolver)
+        return Routing(base, resolver, None, resolver, report)
 
     def _announce_decision(self, decision: Decision, method: str, request: RequestT) -> tuple[Header, ...]:
         """Tell ``on_decision``; the headers to add, with the debug header when it is on."""
@@ -298,6 +348,44 @@ class Engine(Generic[AppT, RequestT]):
         except Exception:
             logger.exception("on_decision callback %r failed", on_decision)
 
+    def report(self, reporter: Reporter, policy: CORSPolicy, decision: Decision, request: RequestT) -> None:
+        """Decide the request by the candidate of ``policy`` too, and report a difference.
+
+        One more decision, made only when ``report_only`` is configured; the
+        caller's answer is ``decision``'s whatever the candidate decides.
+        """
+        found = reporter.candidate(policy)
+        if found is not None:
+            call, args, facts = self._candidate_call(found[0], decision, request)
+            decided = call(*args)
+            if differs(decision, decided):
+                self._tell(reporter, decision, decided, found[1], request, facts)
+
+    def _candidate_call(
+        self, candidate: CORSPolicy, decision: Decision, request: RequestT
+    ) -> tuple[Callable[..., Decision], tuple[Any, ...], RequestFacts | None]:
+        """The candidate's decision as a call to make (the ASGI adapter awaits its async checks
+        first), and the facts read for it: a preflight's decision needs the request's facts, an
+        actual request's only its origin (the facts are read only if there is a report)."""
+        if decision.preflight:
+            facts = self._facts(request)
+            return decide, (candidate, facts), facts
+        return decide_actual, (candidate, decision.origin), None
+
+    def _tell(
+        self,
+        reporter: Reporter,
+        decision: Decision,
+        decided: Decision,
+        rule: str | None,
+        request: RequestT,
+        facts: RequestFacts | None = None,
+        what: str = "",
+    ) -> None:
+        """Report the candidate's different decision, with the request's method and path."""
+        facts = self._facts(request) if facts is None else facts
+        reporter.tell(decision, decided, facts, rule, self._path(request), what)
+
     def log_refusal(
         self, decision: Decision, method: str, request: RequestT, level: int, what: str = ""
     ) -> None:
@@ -319,7 +407,7 @@ class Engine(Generic[AppT, RequestT]):
             loggable(method),
             loggable(self._path(request)),
             decision.message,
-            held_back_note(*admitted),
+            self._limiter.note(*admitted),
         )
 
     def preflight_answer(self, decision: Decision) -> Answer:
@@ -342,6 +430,23 @@ def error_answer(headers: Iterable[Header]) -> Answer:
     logger.exception("unhandled exception in the application; answering 500 with CORS headers")
     answer = [_TEXT, ("Content-Length", str(len(_ERROR_BODY))), *headers]
     return (500, _STATUS_LINES[500], answer, _ERROR_BODY)
+
+
+def request_facts(
+    origin: str | None,
+    method: str,
+    request_method: str | None,
+    request_headers: str | None,
+    request_private_network: bool,
+) -> RequestFacts:
+    """``RequestFacts(...)`` without NamedTuple's Python-level ``__new__``, which costs more than
+    the candidate's decision itself: adapters build one per preflight a candidate decides."""
+    return _new_tuple(
+        RequestFacts, (origin, method, request_method, request_headers, request_private_network)
+    )
+
+
+_new_tuple = tuple.__new__
 
 
 def _takes_context(on_decision: Callable[..., object]) -> bool:
@@ -371,9 +476,10 @@ def is_async_callable(function: object) -> bool:
     return inspect.iscoroutinefunction(function) or inspect.iscoroutinefunction(type(function).__call__)
 
 
-def _router(
+def _rules(
     base: CORSPolicy, resources: ResourceRules, prepare: Callable[[CORSPolicy], CORSPolicy]
-) -> PathRouter[CORSPolicy]:
+) -> list[tuple[PathPattern, CORSPolicy]]:
+    """Each rule's pattern and its policy (a dict of options is layered over ``base``), prepared."""
     if isinstance(resources, (str, bytes)) or not isinstance(resources, (Mapping, Iterable)):
         raise ConfigError("resources", resources, "is not a dict or a list of (pattern, options) pairs")
     rules = resources.items() if isinstance(resources, Mapping) else resources
@@ -393,4 +499,4 @@ def _router(
                 ) from None
         else:
             raise ConfigError("resources", options, "is neither a CORSPolicy nor a dict of options")
-    return PathRouter(resolved)
+    return resolved

@@ -6,7 +6,7 @@ import logging
 import threading
 import time
 from collections import OrderedDict
-from collections.abc import Hashable
+from collections.abc import Callable, Hashable
 
 logger = logging.getLogger("cors_wsgi")
 
@@ -18,7 +18,11 @@ MAX_LOGGED_LENGTH = 200
 #: (WSGI, ASGI, Django) like the logger itself, so no loader or Django setting has to carry it.
 REFUSAL_LOG_WINDOW = 60.0
 
-#: Most (origin, reason) keys remembered at once: the limiter's memory is bounded by it.
+#: Seconds during which one report-only line stands for every repeat of its (origin, method,
+#: rule, reasons): configured like REFUSAL_LOG_WINDOW, and for the same reasons.
+REPORT_LOG_WINDOW = 60.0
+
+#: Most keys one limiter remembers at once: its memory is bounded by it.
 MAX_LIMITED_KEYS = 256
 
 #: Where events go when the table is full of live keys: one key for all of them.
@@ -36,10 +40,22 @@ def loggable(value: object) -> str:
     return ascii(value)
 
 
+def refusal_log_window() -> float:
+    """The refusal lines' window, read at each event so that setting the module value takes effect."""
+    return REFUSAL_LOG_WINDOW
+
+
+def report_log_window() -> float:
+    """The report-only lines' window, read at each event like the refusals'."""
+    return REPORT_LOG_WINDOW
+
+
 class LogLimiter:
     """At most one line per key and window; the next line logged for a key counts what was held back.
 
-    A hostile client chooses the origin, so the table holds at most
+    ``window`` returns the window's length in seconds; ``what`` names the
+    events in the lines' notes. A hostile client chooses the origin (and
+    more of the key), so the table holds at most
     ``MAX_LIMITED_KEYS`` keys: when it is full of keys still in their window,
     a new key's events share one overflow key, logged once per window too.
     Time is ``time.monotonic()`` read at each event; no thread runs in the
@@ -47,9 +63,11 @@ class LogLimiter:
     oldest first (a key is moved to the end whenever its window reopens).
     """
 
-    __slots__ = ("_lock", "_overflow", "_seen")
+    __slots__ = ("_lock", "_overflow", "_seen", "_what", "_window")
 
-    def __init__(self) -> None:
+    def __init__(self, window: Callable[[], float] = refusal_log_window, what: str = "refusals") -> None:
+        self._window = window
+        self._what = what
         self._lock = threading.Lock()
         #: key -> [when its window opened, events held back since]
         self._seen: OrderedDict[Hashable, list[float]] = OrderedDict()
@@ -61,7 +79,7 @@ class LogLimiter:
         before it, how many of dropped or overflowing keys no line has counted yet, and whether the
         table was full (the line stands for other keys)."""
         now = time.monotonic()
-        window = REFUSAL_LOG_WINDOW
+        window = self._window()
         with self._lock:
             seen = self._seen
             entry = seen.get(key)
@@ -84,14 +102,15 @@ class LogLimiter:
             seen.move_to_end(key)
             return held, others, key == _OVERFLOW
 
-
-def held_back_note(held: int, others: int, full: bool) -> str:
-    """What a line adds about the events it stands for, so that no held-back refusal goes uncounted."""
-    notes = []
-    if full:
-        notes.append(f"the log limiter is full: this line stands for other origins, {held} more held back")
-    elif held:
-        notes.append(f"and {held} more like it in the {REFUSAL_LOG_WINDOW:g} s after the last one logged")
-    if others:
-        notes.append(f"{others} refusals of other origins not logged")
-    return f" ({'; '.join(notes)})" if notes else ""
+    def note(self, held: int, others: int, full: bool) -> str:
+        """What a line adds about the events it stands for, so that no held-back event goes uncounted."""
+        notes = []
+        if full:
+            notes.append(
+                f"the log limiter is full: this line stands for other origins, {held} more held back"
+            )
+        elif held:
+            notes.append(f"and {held} more like it in the {self._window():g} s after the last one logged")
+        if others:
+            notes.append(f"{others} {self._what} of other origins not logged")
+        return f" ({'; '.join(notes)})" if notes else ""

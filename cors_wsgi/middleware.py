@@ -15,8 +15,8 @@ from logging import DEBUG, INFO
 from types import MethodType, TracebackType
 from typing import Any, Union
 
-from .decision import Decision, Header, decide_actual, decide_preflight
-from .engine import Engine, Resolver, ResourceRules, error_answer, is_async_callable
+from .decision import Decision, Header, RequestFacts, decide_actual, decide_preflight
+from .engine import Engine, Resolver, ResourceRules, error_answer, is_async_callable, request_facts
 from .errors import ConfigError
 from .logs import logger
 from .vary import merge_headers
@@ -48,8 +48,18 @@ class CORSMiddleware(Engine[WSGIApp, Environ]):
     def _path(environ: Environ) -> str:
         return environ.get("PATH_INFO", "")  # type: ignore[no-any-return]
 
+    @staticmethod
+    def _facts(environ: Environ) -> RequestFacts:
+        return request_facts(
+            environ.get("HTTP_ORIGIN"),
+            environ.get("REQUEST_METHOD", ""),
+            environ.get("HTTP_ACCESS_CONTROL_REQUEST_METHOD"),
+            environ.get("HTTP_ACCESS_CONTROL_REQUEST_HEADERS"),
+            environ.get("HTTP_ACCESS_CONTROL_REQUEST_PRIVATE_NETWORK") == "true",
+        )
+
     def __call__(self, environ: Environ, start_response: StartResponse) -> Iterable[bytes]:
-        select, policy, announce, catch_exceptions, _ = self._current
+        select, policy, announce, catch_exceptions, report, _ = self._current
         if select is not None:
             selected = select(environ)
             if selected is None:
@@ -67,12 +77,16 @@ class CORSMiddleware(Engine[WSGIApp, Environ]):
                 environ.get("HTTP_ACCESS_CONTROL_REQUEST_HEADERS"),
                 environ.get("HTTP_ACCESS_CONTROL_REQUEST_PRIVATE_NETWORK") == "true",
             )
+            if report is not None:
+                self.report(report, policy, decision, environ)
             if not decision.allowed and logger.isEnabledFor(INFO):
                 self.log_refusal(decision, requested, environ, INFO)
             if not self.preflight_passthrough:
                 return self._answer_preflight(decision, requested, environ, start_response)
         else:
             decision = decide_actual(policy, origin)
+            if report is not None:
+                self.report(report, policy, decision, environ)
             # A refused actual request may well be same-origin: DEBUG only.
             if not decision.allowed and logger.isEnabledFor(DEBUG):
                 self.log_refusal(decision, environ.get("REQUEST_METHOD", ""), environ, DEBUG)

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from .config import _from_strings, _paste_section, build
+from .config import _from_strings, _paste_section, build, text_key
 from .middleware import CORSMiddleware, WSGIApp
 
 
@@ -19,6 +19,6 @@ def filter_factory(global_conf: Mapping[str, Any], **local_conf: str) -> Callabl
     options = _from_strings(((key, value, f"{source} {key}") for key, value in local_conf.items()), str)
 
     def cors_filter(app: WSGIApp) -> CORSMiddleware:
-        return build(CORSMiddleware, app, options, {}, source)
+        return build(CORSMiddleware, app, options, {}, source, text_key)
 
     return cors_filter

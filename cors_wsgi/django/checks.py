@@ -7,7 +7,7 @@ Errors (``cors_wsgi.E0xx``) stop ``runserver`` and ``migrate``; warnings
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from django.conf import settings  # type: ignore[import-untyped]
@@ -109,9 +109,10 @@ def check_views(app_configs: Sequence[Any] | None = None, **kwargs: Any) -> list
     config, _ = conf.read(settings)
     if config is None:
         return messages  # the settings' own errors come from check_settings
+    report_only = config.options.get("report_only")
     for route, options in views:
         try:
-            config.policy.replace(**options)
+            view_policy = config.policy.replace(**options)
         except ConfigError as error:
             messages.append(
                 Error(
@@ -121,6 +122,21 @@ def check_views(app_configs: Sequence[Any] | None = None, **kwargs: Any) -> list
                     id=INVALID_VIEW_OPTIONS,
                 )
             )
+            continue
+        if isinstance(report_only, Mapping):
+            # The candidate layers its options over the view's too, as over every rule's.
+            try:
+                view_policy.replace(**report_only)
+            except ConfigError as error:
+                messages.append(
+                    Error(
+                        f"@cors on {route!r}: the report-only candidate's {error.option}={error.value!r}: "
+                        f"{error.problem}, over this view's policy",
+                        hint=error.fix
+                        or f"change the report-only options or the options of @cors on {route!r}",
+                        id=INVALID_VIEW_OPTIONS,
+                    )
+                )
     return messages
 
 

@@ -2,10 +2,12 @@
 
 Two styles are accepted, never both: django-cors-headers' ``CORS_*`` settings
 with their names, defaults and meanings, or cors-wsgi's own options in one
-``CORS`` dict. Values are validated by CORSPolicy and CORSMiddleware, as
-everywhere else; this module only maps the names and collects the errors, so
-that ``manage.py check`` can show all of them and the middleware refuses to
-start with any of them.
+``CORS`` dict. A report-only candidate is written in the same style:
+``CORS_REPORT_ONLY``, a dict of django-cors-headers settings layered over the
+project's own, or ``report_only`` in the ``CORS`` dict. Values are validated
+by CORSPolicy and CORSMiddleware, as everywhere else; this module only maps
+the names and collects the errors, so that ``manage.py check`` can show all
+of them and the middleware refuses to start with any of them.
 """
 
 from __future__ import annotations
@@ -65,7 +67,11 @@ RETIRED: Mapping[str, str] = MappingProxyType(
     }
 )
 
-KNOWN_SETTINGS = frozenset(SETTING_OPTIONS) | frozenset(ALIASES)
+#: The report-only candidate, in django-cors-headers' style: ``{"CORS_ALLOWED_ORIGINS": [...], ...}``,
+#: those settings layered over the project's (CORS_URLS_REGEX excepted: the project's applies).
+REPORT_ONLY = "CORS_REPORT_ONLY"
+
+KNOWN_SETTINGS = frozenset(SETTING_OPTIONS) | frozenset(ALIASES) | {REPORT_ONLY}
 
 _LISTS = frozenset(
     {
@@ -83,6 +89,7 @@ UNKNOWN_SETTING = "cors_wsgi.E002"
 INVALID_SETTING = "cors_wsgi.E003"
 ALL_ORIGINS_WITH_CREDENTIALS = "cors_wsgi.E004"
 INVALID_CORS_DICT = "cors_wsgi.E005"
+INVALID_REPORT_ONLY = "cors_wsgi.E008"
 ALL_ORIGINS = "cors_wsgi.W003"
 PREFIX_REGEX = "cors_wsgi.W004"
 ALIAS_IGNORED = "cors_wsgi.W005"
@@ -189,6 +196,8 @@ def _read_native(settings: Any, present: set[str]) -> tuple[Config | None, list[
             problems.append(
                 Problem(ALIAS_IGNORED, f"{alias} is ignored because {name} is set", f"remove {alias}")
             )
+    candidate, found = _read_report_only(settings, present)
+    problems += found
     for name in SETTING_OPTIONS:
         alias = next((old for old, new in ALIASES.items() if new == name), "")
         shown = alias if alias in present and name not in present else name
@@ -239,10 +248,98 @@ def _read_native(settings: Any, present: set[str]) -> tuple[Config | None, list[
                     f"write {text + '$'!r} to state it, or widen the regex if a longer origin should match",
                 )
             )
+    if candidate is not None:
+        report_only, found = _native_candidate(values, candidate, options)
+        if report_only is None:
+            return None, [*problems, *found]
+        options["report_only"] = report_only
     return Config("django-cors-headers settings", options, policy, urls_regex, True), [
         *problems,
         *_policy_warnings(policy, "CORS_ALLOWED_ORIGINS", "CORS_ALLOW_CREDENTIALS"),
     ]
+
+
+def _read_report_only(settings: Any, present: set[str]) -> tuple[dict[str, Any] | None, list[Problem]]:
+    """``CORS_REPORT_ONLY``'s settings under their current names, each checked as the setting itself."""
+    if REPORT_ONLY not in present:
+        return None, []
+    value = getattr(settings, REPORT_ONLY)
+    if not isinstance(value, Mapping):
+        return None, [
+            Problem(
+                INVALID_REPORT_ONLY,
+                f"{REPORT_ONLY}={value!r}: is not a dict",
+                f"write {REPORT_ONLY} = {{'CORS_ALLOWED_ORIGINS': [...]}}: django-cors-headers settings "
+                "layered over the project's for the candidate policy",
+            )
+        ]
+    problems: list[Problem] = []
+    candidate: dict[str, Any] = {}
+    for key, setting in value.items():
+        name = ALIASES.get(key, key) if isinstance(key, str) else key
+        if name not in SETTING_OPTIONS or name == "CORS_URLS_REGEX":
+            problem, fix = _not_a_candidate_setting(key)
+            problems.append(Problem(INVALID_REPORT_ONLY, f"{REPORT_ONLY} key {key!r}: {problem}", fix))
+            continue
+        found = _check_native(key, setting)
+        problems += [Problem(INVALID_REPORT_ONLY, f"{REPORT_ONLY} {p.message}", p.hint) for p in found]
+        candidate[name] = setting
+    return (None if problems else candidate), problems
+
+
+def _not_a_candidate_setting(key: object) -> tuple[str, str]:
+    """Why a key cannot be in CORS_REPORT_ONLY, and what to write instead."""
+    if key == "CORS_URLS_REGEX":
+        return (
+            "is not a policy setting: the candidate decides the requests of the project's CORS_URLS_REGEX",
+            "remove it",
+        )
+    mapped = [name for name, option in SETTING_OPTIONS.items() if option == key]
+    if mapped:
+        return (
+            f"is cors-wsgi's option name; {REPORT_ONLY} takes django-cors-headers' names",
+            f"write {mapped[0]!r}",
+        )
+    known = sorted(set(SETTING_OPTIONS) - {"CORS_URLS_REGEX"})
+    close = difflib.get_close_matches(str(key), known, n=1)
+    return "is not a django-cors-headers setting", (
+        f"did you mean {close[0]!r}?" if close else "known: " + ", ".join(known)
+    )
+
+
+def _native_candidate(
+    values: Mapping[str, Any], candidate: Mapping[str, Any], options: Mapping[str, Any]
+) -> tuple[dict[str, Any] | None, list[Problem]]:
+    """The options the candidate changes (to layer over the project's policy, a view's or a rule's),
+    or None and its problems: checked as the project's settings are, once layered."""
+    layered = {**values, **candidate}
+    if layered.get("CORS_ALLOW_ALL_ORIGINS", False) is True:
+        listed = sorted({"CORS_ALLOWED_ORIGINS", "CORS_ALLOWED_ORIGIN_REGEXES"} & set(candidate))
+        if listed and "CORS_ALLOW_ALL_ORIGINS" not in candidate:
+            return None, [
+                Problem(
+                    INVALID_REPORT_ONLY,
+                    f"{REPORT_ONLY} sets {', '.join(listed)}, but the project's "
+                    "CORS_ALLOW_ALL_ORIGINS = True overrides it: the candidate still allows every origin",
+                    f"add 'CORS_ALLOW_ALL_ORIGINS': False to {REPORT_ONLY}",
+                )
+            ]
+        if layered.get("CORS_ALLOW_CREDENTIALS", False) is True:
+            return None, [
+                Problem(
+                    INVALID_REPORT_ONLY,
+                    f"{REPORT_ONLY}: CORS_ALLOW_ALL_ORIGINS = True with CORS_ALLOW_CREDENTIALS = True would "
+                    "let every site read your users' authenticated responses",
+                    f"list the sites you trust in {REPORT_ONLY}'s CORS_ALLOWED_ORIGINS, with "
+                    "'CORS_ALLOW_ALL_ORIGINS': False",
+                )
+            ]
+    wanted = _native_options(layered)
+    try:
+        CORSPolicy(**wanted)
+    except ConfigError as error:
+        return None, [_problem(INVALID_REPORT_ONLY, f"{REPORT_ONLY} {_setting_of(error.option)}", error)]
+    return {name: value for name, value in wanted.items() if options.get(name) != value}, []
 
 
 def _native_options(values: Mapping[str, Any]) -> dict[str, Any]:

@@ -28,6 +28,7 @@ from ..engine import Engine
 from ..logs import logger
 from ..origins import split_origin
 from ..policy import CORSPolicy
+from ..report import differs, layered
 from ..vary import merge_headers
 from . import conf
 from .decorators import ViewOptions, decorated_views, view_options
@@ -84,6 +85,9 @@ class _Served(Engine[None, Any]):
         select, *_, routing = self._current
         self.by_path = select if routing.resources is not None else None
         self.resolver = routing.resolver
+        self.reporter = routing.report
+        #: The candidate of each ``@cors`` view's policy, built with it: a view is a rule of its own.
+        self.view_candidates: dict[int, tuple[CORSPolicy, CORSPolicy]] = {}
         views = (
             list(decorated_views(get_resolver().url_patterns)) if hasattr(settings, "ROOT_URLCONF") else []
         )
@@ -127,7 +131,30 @@ class _Served(Engine[None, Any]):
         if entry is None or entry[0] is not recorded:
             entry = (recorded, self.policy.replace(**recorded))
             self.view_policies[id(recorded)] = entry
+            if self.reporter is not None:
+                candidate = layered(self.reporter.spec, entry[1], self._prepare)
+                self.view_candidates[id(entry[1])] = (entry[1], candidate)
         return entry[1]
+
+    def report_request(self, found: _Request, request: Any) -> None:
+        """Decide the request by the candidate of the policy its path or view selected, and report a
+        difference. A ``check_request_enabled`` grant applies to the candidate too; an ambiguous
+        path is refused by both."""
+        reporter, selected, decision = self.reporter, found.selected, found.decision
+        if reporter is None or decision is None or selected is None or selected is _AMBIGUOUS:
+            return
+        view = self.view_candidates.get(id(selected))
+        candidate = (
+            (view[1], None) if view is not None and view[0] is selected else reporter.candidate(selected)
+        )
+        if candidate is None:
+            return
+        policy, rule = candidate
+        if found.policy is not selected:
+            policy = self.signal_policy(policy)
+        decided = decide(policy, found.facts)
+        if differs(decision, decided):
+            reporter.tell(decision, decided, found.facts, rule, self._path(request))
 
     def signal_policy(self, policy: CORSPolicy) -> CORSPolicy:
         """``policy`` with the request's origin allowed, for a ``check_request_enabled`` grant."""
@@ -147,6 +174,8 @@ class _Request(NamedTuple):
     facts: RequestFacts
     policy: CORSPolicy | None
     decision: Decision | None
+    selected: CORSPolicy | None
+    """The policy the path or view selected, before any ``check_request_enabled`` grant."""
 
 
 class CorsMiddleware:
@@ -222,7 +251,7 @@ class CorsMiddleware:
         if policy is None:
             policy = served.select(request)
         decision = decide(policy, facts) if policy is not None else None
-        return _Request(served, facts, policy, decision)
+        return _Request(served, facts, policy, decision, policy)
 
     def _answer(self, request: Any, found: _Request) -> Response | None:
         """Mark the request; answer a preflight here, before any later middleware sees it."""
@@ -231,6 +260,8 @@ class CorsMiddleware:
         if decision is None:
             return None
         served = found.served
+        if served.reporter is not None and found.facts.origin is not None:
+            served.report_request(found, request)
         level = INFO if decision.preflight else DEBUG  # a refused actual request may well be same-origin
         if not decision.allowed and logger.isEnabledFor(level):
             served.log_refusal(decision, _method(found.facts), request, level)

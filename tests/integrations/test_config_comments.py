@@ -12,6 +12,7 @@ from webtest import TestApp
 
 from cors_wsgi import ConfigError, CORSMiddleware
 from cors_wsgi.config import STRING_PARSERS, options_from_env, options_from_env_file, options_from_ini
+from cors_wsgi.policy import OPTION_NAMES
 from tests.integrations.servers import hello_app
 
 A = "https://a.example.com"
@@ -35,6 +36,8 @@ VALUES = {
     "debug": "1",
     "check_websocket_origin": "false",
 }
+#: report_only's options are written as report_only_<option> keys, parsed as the option is.
+VALUES.update({f"report_only_{name}": VALUES[name] for name in sorted(OPTION_NAMES)})
 
 #: Comments as people write them; every word of them would be a valid entry of some list.
 COMMENTS = ["; was .* during the beta", "# PUT DELETE https://old.example.com", ";no space", "#"]

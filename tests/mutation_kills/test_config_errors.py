@@ -234,7 +234,7 @@ def test_bytes_origin_regex_is_an_error_asking_for_a_str_pattern() -> None:
             lambda: CORSMiddleware(text_app(), allow_origins=[A]).reconfigure(debug=True),  # type: ignore[call-arg]
             "reconfigure",
             "known: allow_credentials, allow_headers, allow_methods, allow_origin_regex, allow_origins, "
-            "allow_private_network, expose_headers, max_age, policy, resolver, resources",
+            "allow_private_network, expose_headers, max_age, policy, report_only, resolver, resources",
         ),
     ],
 )
