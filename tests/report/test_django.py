@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import pytest
@@ -232,3 +233,107 @@ class SignalGrants(SimpleTestCase):
         assert "Access-Control-Allow-Origin" not in canonical.headers
         assert "Access-Control-Allow-Origin" not in ambiguous.headers
         assert [(r.path, r.candidate.allowed) for r in SEEN] == [("/api/items", True)]
+
+
+@contextmanager
+def granting(origins: set[str]) -> Iterator[list[str]]:
+    """A ``check_request_enabled`` receiver granting ``origins`` for the block; yields the origins
+    it was asked about."""
+    asked: list[str] = []
+
+    def receiver(sender: object, request: Any, **kwargs: object) -> bool:
+        asked.append(request.headers["Origin"])
+        return request.headers["Origin"] in origins
+
+    check_request_enabled.connect(receiver)
+    try:
+        yield asked
+    finally:
+        check_request_enabled.disconnect(receiver)
+
+
+TENANT = "https://tenant.example.net"
+
+
+@override_settings(
+    CORS={
+        "allow_origins": "*",
+        "allow_methods": ["GET", "PUT"],
+        "report_only": {"allow_origins": [APP], "allow_methods": ["GET"]},
+        "on_report": record,
+    }
+)
+class SignalGrantsWhereOnlyTheCandidateRefusesTheOrigin(SimpleTestCase):
+    """The enforced policy allows every origin without asking receivers; the candidate lists one."""
+
+    def test_an_origin_a_receiver_grants_is_not_reported_as_refused_by_the_candidate(self) -> None:
+        with granting({TENANT}) as asked:
+            response = self.client.get("/api/items", headers={"Origin": TENANT})
+
+        assert response.headers["Access-Control-Allow-Origin"] == "*"
+        assert asked == [TENANT]
+        assert SEEN == []
+
+    def test_an_origin_no_receiver_grants_is_reported_as_refused_by_the_candidate(self) -> None:
+        with granting({TENANT}) as asked:
+            response = self.client.get("/api/items", headers={"Origin": OTHER})
+
+        assert response.headers["Access-Control-Allow-Origin"] == "*"
+        assert asked == [OTHER]
+        assert [(r.enforced.allowed, r.candidate.reason) for r in SEEN] == [
+            (True, reasons.ORIGIN_NOT_ALLOWED)
+        ]
+
+    def test_a_granted_preflight_is_judged_by_the_candidate_s_own_methods(self) -> None:
+        with granting({TENANT}) as asked:
+            response = preflight(self.client, origin=TENANT, method="PUT")
+
+        # The grant answers the origin question only: the candidate still refuses PUT.
+        assert response.status_code == 204
+        assert asked == [TENANT]
+        assert [(r.method, r.candidate.reason, r.candidate.detail) for r in SEEN] == [
+            ("PUT", reasons.METHOD_NOT_ALLOWED, "PUT")
+        ]
+
+    def test_receivers_are_not_asked_about_an_origin_both_policies_allow(self) -> None:
+        with granting({TENANT}) as asked:
+            self.client.get("/api/items", headers={"Origin": APP})
+            preflight(self.client, origin=APP, method="PUT")
+
+        assert asked == []
+        assert [r.candidate.reason for r in SEEN] == [reasons.METHOD_NOT_ALLOWED]
+
+    def test_a_receiver_is_asked_once_when_both_policies_refuse_the_origin(self) -> None:
+        settings = {
+            "allow_origins": [OTHER],
+            "report_only": {"allow_origins": [APP]},
+            "on_report": record,
+        }
+        with override_settings(CORS=settings), granting({TENANT}) as asked:
+            response = self.client.get("/api/items", headers={"Origin": TENANT})
+
+        assert response.headers["Access-Control-Allow-Origin"] == TENANT
+        assert asked == [TENANT]
+        assert SEEN == []
+
+    async def test_an_origin_a_receiver_grants_is_not_reported_under_the_async_stack(self) -> None:
+        with granting({TENANT}) as asked:
+            granted = await self.async_client.get("/api/items", headers={"Origin": TENANT})
+            refused = await self.async_client.get("/api/items", headers={"Origin": OTHER})
+
+        assert granted.headers["Access-Control-Allow-Origin"] == "*"
+        assert refused.headers["Access-Control-Allow-Origin"] == "*"
+        assert asked == [TENANT, OTHER]
+        assert [r.enforced.origin for r in SEEN] == [OTHER]
+
+
+@override_settings(
+    CORS_ALLOW_ALL_ORIGINS=True,
+    CORS_REPORT_ONLY={"CORS_ALLOW_ALL_ORIGINS": False, "CORS_ALLOWED_ORIGINS": [APP]},
+)
+class SignalGrantsWithNativeSettings(SimpleTestCase):
+    def test_a_granted_origin_is_not_logged_as_one_the_candidate_would_break(self) -> None:
+        with granting({TENANT}), self.assertNoLogs("cors_wsgi.report", "WARNING"):
+            response = self.client.get("/api/items", headers={"Origin": TENANT})
+
+        assert response.headers["Access-Control-Allow-Origin"] == "*"
