@@ -10,7 +10,7 @@ import pytest
 from django.test import SimpleTestCase, override_settings
 
 import tests.django.conftest  # noqa: F401  (the Django settings these tests override)
-from cors_wsgi import CORSPolicy, Report, reasons
+from cors_wsgi import ConfigError, CORSPolicy, Report, reasons
 from cors_wsgi.django.conf import middleware_options
 from cors_wsgi.django.signals import check_request_enabled
 from tests.django.helpers import APP, OTHER, cors_checks, preflight
@@ -45,6 +45,7 @@ class NativeSettings(SimpleTestCase):
 
         assert response.headers["Access-Control-Allow-Origin"] == "*"
         [line] = logged.output
+        assert "the candidate policy decides this request differently" in line
         assert "enforced=allowed candidate=refused(origin-not-allowed)" in line
         assert "method='GET' path='/api/items'" in line
 
@@ -110,6 +111,7 @@ class NativeLayering(SimpleTestCase):
             refused_by_candidate = preflight(self.client, origin=APP, method="PUT")
         assert refused_by_candidate.status_code == 200
         [line] = logged.output
+        assert "the candidate policy decides this preflight differently" in line
         assert "candidate=refused(method-not-allowed: PUT)" in line
 
     def test_the_old_names_work_in_the_candidate_too(self) -> None:
@@ -176,6 +178,16 @@ class CorsDict(SimpleTestCase):
             message.startswith("@cors on 'partner': the report-only candidate's allow_origins='*'")
             for message in messages
         ), messages
+
+    @override_settings(CORS={"allow_origins": [APP], "report_only": {"allow_origins": "*"}})
+    def test_a_candidate_that_fails_over_a_view_s_options_stops_the_middleware_naming_report_only(
+        self,
+    ) -> None:
+        # What a project that ignored the check sees: /partner's @cors sets allow_credentials=True.
+        with pytest.raises(ConfigError) as caught:
+            self.client.get("/api/items", headers={"Origin": APP})
+        assert caught.value.option == "report_only allow_origins"
+        assert "allow_credentials=True" in caught.value.problem
 
     @override_settings(
         CORS={"allow_origins": [APP], "report_only": CORSPolicy(allow_origins=[OTHER]), "on_report": record}
