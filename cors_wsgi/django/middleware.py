@@ -152,6 +152,16 @@ class _Served(Engine[None, Any]):
         policy, rule = candidate
         return _Judged(policy, rule, decide(policy, found.facts))
 
+    def judge_outside(self, found: _Request) -> _Judged | None:
+        """The candidate's decision of a request on a path outside the rules that a grant enabled: by
+        the candidate of the project's policy, granted as the enforced policy was. None with
+        ``resources`` rules, whose candidates are the rules'."""
+        candidate = None if self.reporter is None else self.reporter.candidate(self.policy)
+        if candidate is None:
+            return None
+        policy, rule = candidate
+        return _Judged(policy, rule, decide(self.signal_policy(policy), found.facts))
+
     def report_request(self, found: _Request, judged: _Judged, request: Any) -> None:
         """Report the candidate's decision if it differs from the enforced one."""
         decision = found.decision
@@ -394,7 +404,10 @@ def _after_signals(
         return found, judged
     enforced, candidate = asks
     if enforced:
+        outside = found.decision is None
         found = _grant(found)
+        if outside:
+            return found, found.served.judge_outside(found)
     if candidate and judged is not None:
         policy = found.served.signal_policy(judged.policy)
         judged = judged._replace(decision=decide(policy, found.facts))

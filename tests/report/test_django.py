@@ -349,3 +349,30 @@ class SignalGrantsWithNativeSettings(SimpleTestCase):
             response = self.client.get("/api/items", headers={"Origin": TENANT})
 
         assert response.headers["Access-Control-Allow-Origin"] == "*"
+
+
+@override_settings(
+    CORS_URLS_REGEX=r"^/api/",
+    CORS_ALLOWED_ORIGINS=[APP],
+    CORS_ALLOW_METHODS=["GET", "PUT"],
+    CORS_REPORT_ONLY={"CORS_ALLOW_METHODS": ["GET"]},
+)
+class SignalGrantsOutsideTheUrlsRegex(SimpleTestCase):
+    """A receiver may enable CORS on a path outside CORS_URLS_REGEX: the candidate applies there too."""
+
+    def test_a_path_a_grant_enables_is_decided_by_the_candidate_too(self) -> None:
+        with granting({TENANT}) as asked, self.assertLogs("cors_wsgi.report", "WARNING") as logged:
+            response = preflight(self.client, "/admin/users", origin=TENANT, method="PUT")
+
+        assert response.status_code == 200
+        assert asked == [TENANT]
+        [line] = logged.output
+        assert "enforced=allowed candidate=refused(method-not-allowed: PUT)" in line
+        assert "path='/admin/users'" in line
+
+    def test_a_path_no_grant_enables_is_decided_by_neither(self) -> None:
+        with granting(set()) as asked, self.assertNoLogs("cors_wsgi.report", "WARNING"):
+            response = preflight(self.client, "/admin/users", origin=TENANT, method="PUT")
+
+        assert "Access-Control-Allow-Origin" not in response.headers
+        assert asked == [TENANT]
