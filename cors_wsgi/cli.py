@@ -182,13 +182,22 @@ def _config_options(args: argparse.Namespace) -> dict[str, Any]:
 def _middleware(
     app: WSGIApp, args: argparse.Namespace, **extra: Any
 ) -> tuple[CORSMiddleware, dict[str, Any]]:
-    """The middleware for the flags over the options of ``--config``, and those options."""
+    """The middleware for the flags over the options of ``--config``, and those options.
+
+    An error in the candidate of ``--report-only`` (which ``extra`` carries)
+    names its file: the option alone (``report_only allow_origins``) does not
+    say which file to fix, and the value at fault may be an enforced one it
+    inherits.
+    """
     overrides = {**_policy_options(args), **extra}
     try:
         options = _config_options(args)
         return build(CORSMiddleware, app, options, overrides, args.config or "command line"), options
     except ConfigError as error:
-        raise UsageError(f"configuration error: {escape(str(error))}") from None
+        where = ""
+        if "report_only" in extra and error.option.startswith("report_only"):
+            where = f"--report-only {escape(args.report_only)}: "
+        raise UsageError(f"configuration error: {where}{escape(str(error))}") from None
 
 
 def _request(args: argparse.Namespace) -> browser.Request:

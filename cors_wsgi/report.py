@@ -102,8 +102,9 @@ class Reporter:
         """The candidate to decide a request that ``policy`` decided, and the rule that picked both."""
         if self._fixed is not None:
             return self._fixed
+        # Each entry holds its policy, so no other live policy has its id: no identity check is needed.
         entry = self._by_policy.get(id(policy))
-        if entry is None or entry[0] is not policy:
+        if entry is None:
             return None
         return entry[1], entry[2]
 

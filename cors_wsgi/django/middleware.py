@@ -136,25 +136,37 @@ class _Served(Engine[None, Any]):
                 self.view_candidates[id(entry[1])] = (entry[1], candidate)
         return entry[1]
 
-    def report_request(self, found: _Request, request: Any) -> None:
-        """Decide the request by the candidate of the policy its path or view selected, and report a
-        difference. A ``check_request_enabled`` grant applies to the candidate too; an ambiguous
-        path is refused by both."""
-        reporter, selected, decision = self.reporter, found.selected, found.decision
-        if reporter is None or decision is None or selected is None or selected is _AMBIGUOUS:
-            return
+    def judge(self, found: _Request) -> _Judged | None:
+        """The candidate's decision of the request, before any ``check_request_enabled`` grant: by
+        the candidate of the policy its path or view selected. None where nothing is reported: no
+        candidate, a path outside the rules, or an ambiguous path (refused by both)."""
+        reporter, selected = self.reporter, found.selected
+        if reporter is None or found.decision is None or selected is None or selected is _AMBIGUOUS:
+            return None
         view = self.view_candidates.get(id(selected))
         candidate = (
             (view[1], None) if view is not None and view[0] is selected else reporter.candidate(selected)
         )
         if candidate is None:
-            return
+            return None
         policy, rule = candidate
-        if found.policy is not selected:
-            policy = self.signal_policy(policy)
-        decided = decide(policy, found.facts)
-        if differs(decision, decided):
-            reporter.tell(decision, decided, found.facts, rule, self._path(request))
+        return _Judged(policy, rule, decide(policy, found.facts))
+
+    def judge_outside(self, found: _Request) -> _Judged | None:
+        """The candidate's decision of a request on a path outside the rules that a grant enabled: by
+        the candidate of the project's policy, granted as the enforced policy was. None with
+        ``resources`` rules, whose candidates are the rules'."""
+        candidate = None if self.reporter is None else self.reporter.candidate(self.policy)
+        if candidate is None:
+            return None
+        policy, rule = candidate
+        return _Judged(policy, rule, decide(self.signal_policy(policy), found.facts))
+
+    def report_request(self, found: _Request, judged: _Judged, request: Any) -> None:
+        """Report the candidate's decision if it differs from the enforced one."""
+        decision = found.decision
+        if decision is not None and self.reporter is not None and differs(decision, judged.decision):
+            self.reporter.tell(decision, judged.decision, found.facts, judged.rule, self._path(request))
 
     def signal_policy(self, policy: CORSPolicy) -> CORSPolicy:
         """``policy`` with the request's origin allowed, for a ``check_request_enabled`` grant."""
@@ -176,6 +188,15 @@ class _Request(NamedTuple):
     decision: Decision | None
     selected: CORSPolicy | None
     """The policy the path or view selected, before any ``check_request_enabled`` grant."""
+
+
+class _Judged(NamedTuple):
+    """The report-only candidate's side of a request."""
+
+    policy: CORSPolicy
+    """The candidate, before any ``check_request_enabled`` grant."""
+    rule: str | None
+    decision: Decision
 
 
 class CorsMiddleware:
@@ -207,7 +228,16 @@ class CorsMiddleware:
         if self.is_async:
             return self.__acall__(request)
         found = self._request_phase(request)
-        if _wants_signal(found):
+        served = found.served
+        if served.reporter is not None and found.facts.origin is not None:
+            judged = served.judge(found)
+            asks = _asks(found, judged)
+            if any(asks):
+                replies = check_request_enabled.send(sender=None, request=request)
+                found, judged = _after_signals(found, judged, asks, replies)
+            if judged is not None:
+                served.report_request(found, judged, request)
+        elif _wants_signal(found, found.decision):
             found = _after_signal(found, check_request_enabled.send(sender=None, request=request))
         answer = self._answer(request, found)
         if answer is not None:
@@ -216,7 +246,16 @@ class CorsMiddleware:
 
     async def __acall__(self, request: Any) -> Response:
         found = self._request_phase(request)
-        if _wants_signal(found):
+        served = found.served
+        if served.reporter is not None and found.facts.origin is not None:
+            judged = served.judge(found)
+            asks = _asks(found, judged)
+            if any(asks):
+                replies = await check_request_enabled.asend(sender=None, request=request)
+                found, judged = _after_signals(found, judged, asks, replies)
+            if judged is not None:
+                served.report_request(found, judged, request)
+        elif _wants_signal(found, found.decision):
             found = _after_signal(found, await check_request_enabled.asend(sender=None, request=request))
         answer = self._answer(request, found)
         if answer is not None:
@@ -260,8 +299,6 @@ class CorsMiddleware:
         if decision is None:
             return None
         served = found.served
-        if served.reporter is not None and found.facts.origin is not None:
-            served.report_request(found, request)
         level = INFO if decision.preflight else DEBUG  # a refused actual request may well be same-origin
         if not decision.allowed and logger.isEnabledFor(level):
             served.log_refusal(decision, _method(found.facts), request, level)
@@ -320,10 +357,10 @@ def _write(response: Response, headers: Iterable[Header]) -> Response:
     return response
 
 
-def _wants_signal(found: _Request) -> bool:
-    """Whether a ``check_request_enabled`` receiver could change the answer: an origin the
-    rules refuse, or a path outside them, with a well-formed Origin."""
-    decision = found.decision
+def _wants_signal(found: _Request, decision: Decision | None) -> bool:
+    """Whether a ``check_request_enabled`` receiver could change ``decision`` (the enforced
+    policy's or the candidate's): an origin it refuses, or a path outside the rules, with a
+    well-formed Origin."""
     if decision is not None and decision.reason != reasons.ORIGIN_NOT_ALLOWED:
         return False
     if found.policy is _AMBIGUOUS or not check_request_enabled.has_listeners():
@@ -332,12 +369,49 @@ def _wants_signal(found: _Request) -> bool:
     return origin is not None and split_origin(origin) is not None
 
 
+def _asks(found: _Request, judged: _Judged | None) -> tuple[bool, bool]:
+    """Whose decision a grant could change, the enforced policy's and the candidate's: receivers are
+    sent the request (once) if either could change."""
+    return (
+        _wants_signal(found, found.decision),
+        judged is not None and _wants_signal(found, judged.decision),
+    )
+
+
+def _granted(replies: list[tuple[Any, Any]]) -> bool:
+    """Whether a receiver returned a true value."""
+    return any(reply for _, reply in replies)
+
+
 def _after_signal(found: _Request, replies: list[tuple[Any, Any]]) -> _Request:
-    if not any(reply for _, reply in replies):
-        return found
+    """The enforced decision after the receivers' replies."""
+    return _grant(found) if _granted(replies) else found
+
+
+def _grant(found: _Request) -> _Request:
+    """The request decided by its policy with its origin allowed."""
     served = found.served
     policy = served.signal_policy(found.policy if found.policy is not None else served.policy)
     return found._replace(policy=policy, decision=decide(policy, found.facts))
+
+
+def _after_signals(
+    found: _Request, judged: _Judged | None, asks: tuple[bool, bool], replies: list[tuple[Any, Any]]
+) -> tuple[_Request, _Judged | None]:
+    """Both decisions after the receivers' replies: a grant applies to each one it could change
+    (``asks``), so the candidate is judged as it would decide if it were enforced."""
+    if not _granted(replies):
+        return found, judged
+    enforced, candidate = asks
+    if enforced:
+        outside = found.decision is None
+        found = _grant(found)
+        if outside:
+            return found, found.served.judge_outside(found)
+    if candidate and judged is not None:
+        policy = found.served.signal_policy(judged.policy)
+        judged = judged._replace(decision=decide(policy, found.facts))
+    return found, judged
 
 
 def normalized(path: str) -> str:

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import pytest
 from django.test import SimpleTestCase, override_settings
 
 import tests.django.conftest  # noqa: F401  (the Django settings these tests override)
-from cors_wsgi import CORSPolicy, Report, reasons
+from cors_wsgi import ConfigError, CORSPolicy, Report, reasons
 from cors_wsgi.django.conf import middleware_options
 from cors_wsgi.django.signals import check_request_enabled
 from tests.django.helpers import APP, OTHER, cors_checks, preflight
@@ -44,6 +45,7 @@ class NativeSettings(SimpleTestCase):
 
         assert response.headers["Access-Control-Allow-Origin"] == "*"
         [line] = logged.output
+        assert "the candidate policy decides this request differently" in line
         assert "enforced=allowed candidate=refused(origin-not-allowed)" in line
         assert "method='GET' path='/api/items'" in line
 
@@ -109,6 +111,7 @@ class NativeLayering(SimpleTestCase):
             refused_by_candidate = preflight(self.client, origin=APP, method="PUT")
         assert refused_by_candidate.status_code == 200
         [line] = logged.output
+        assert "the candidate policy decides this preflight differently" in line
         assert "candidate=refused(method-not-allowed: PUT)" in line
 
     def test_the_old_names_work_in_the_candidate_too(self) -> None:
@@ -176,6 +179,16 @@ class CorsDict(SimpleTestCase):
             for message in messages
         ), messages
 
+    @override_settings(CORS={"allow_origins": [APP], "report_only": {"allow_origins": "*"}})
+    def test_a_candidate_that_fails_over_a_view_s_options_stops_the_middleware_naming_report_only(
+        self,
+    ) -> None:
+        # What a project that ignored the check sees: /partner's @cors sets allow_credentials=True.
+        with pytest.raises(ConfigError) as caught:
+            self.client.get("/api/items", headers={"Origin": APP})
+        assert caught.value.option == "report_only allow_origins"
+        assert "allow_credentials=True" in caught.value.problem
+
     @override_settings(
         CORS={"allow_origins": [APP], "report_only": CORSPolicy(allow_origins=[OTHER]), "on_report": record}
     )
@@ -232,3 +245,134 @@ class SignalGrants(SimpleTestCase):
         assert "Access-Control-Allow-Origin" not in canonical.headers
         assert "Access-Control-Allow-Origin" not in ambiguous.headers
         assert [(r.path, r.candidate.allowed) for r in SEEN] == [("/api/items", True)]
+
+
+@contextmanager
+def granting(origins: set[str]) -> Iterator[list[str]]:
+    """A ``check_request_enabled`` receiver granting ``origins`` for the block; yields the origins
+    it was asked about."""
+    asked: list[str] = []
+
+    def receiver(sender: object, request: Any, **kwargs: object) -> bool:
+        asked.append(request.headers["Origin"])
+        return request.headers["Origin"] in origins
+
+    check_request_enabled.connect(receiver)
+    try:
+        yield asked
+    finally:
+        check_request_enabled.disconnect(receiver)
+
+
+TENANT = "https://tenant.example.net"
+
+
+@override_settings(
+    CORS={
+        "allow_origins": "*",
+        "allow_methods": ["GET", "PUT"],
+        "report_only": {"allow_origins": [APP], "allow_methods": ["GET"]},
+        "on_report": record,
+    }
+)
+class SignalGrantsWhereOnlyTheCandidateRefusesTheOrigin(SimpleTestCase):
+    """The enforced policy allows every origin without asking receivers; the candidate lists one."""
+
+    def test_an_origin_a_receiver_grants_is_not_reported_as_refused_by_the_candidate(self) -> None:
+        with granting({TENANT}) as asked:
+            response = self.client.get("/api/items", headers={"Origin": TENANT})
+
+        assert response.headers["Access-Control-Allow-Origin"] == "*"
+        assert asked == [TENANT]
+        assert SEEN == []
+
+    def test_an_origin_no_receiver_grants_is_reported_as_refused_by_the_candidate(self) -> None:
+        with granting({TENANT}) as asked:
+            response = self.client.get("/api/items", headers={"Origin": OTHER})
+
+        assert response.headers["Access-Control-Allow-Origin"] == "*"
+        assert asked == [OTHER]
+        assert [(r.enforced.allowed, r.candidate.reason) for r in SEEN] == [
+            (True, reasons.ORIGIN_NOT_ALLOWED)
+        ]
+
+    def test_a_granted_preflight_is_judged_by_the_candidate_s_own_methods(self) -> None:
+        with granting({TENANT}) as asked:
+            response = preflight(self.client, origin=TENANT, method="PUT")
+
+        # The grant answers the origin question only: the candidate still refuses PUT.
+        assert response.status_code == 204
+        assert asked == [TENANT]
+        assert [(r.method, r.candidate.reason, r.candidate.detail) for r in SEEN] == [
+            ("PUT", reasons.METHOD_NOT_ALLOWED, "PUT")
+        ]
+
+    def test_receivers_are_not_asked_about_an_origin_both_policies_allow(self) -> None:
+        with granting({TENANT}) as asked:
+            self.client.get("/api/items", headers={"Origin": APP})
+            preflight(self.client, origin=APP, method="PUT")
+
+        assert asked == []
+        assert [r.candidate.reason for r in SEEN] == [reasons.METHOD_NOT_ALLOWED]
+
+    def test_a_receiver_is_asked_once_when_both_policies_refuse_the_origin(self) -> None:
+        settings = {
+            "allow_origins": [OTHER],
+            "report_only": {"allow_origins": [APP]},
+            "on_report": record,
+        }
+        with override_settings(CORS=settings), granting({TENANT}) as asked:
+            response = self.client.get("/api/items", headers={"Origin": TENANT})
+
+        assert response.headers["Access-Control-Allow-Origin"] == TENANT
+        assert asked == [TENANT]
+        assert SEEN == []
+
+    async def test_an_origin_a_receiver_grants_is_not_reported_under_the_async_stack(self) -> None:
+        with granting({TENANT}) as asked:
+            granted = await self.async_client.get("/api/items", headers={"Origin": TENANT})
+            refused = await self.async_client.get("/api/items", headers={"Origin": OTHER})
+
+        assert granted.headers["Access-Control-Allow-Origin"] == "*"
+        assert refused.headers["Access-Control-Allow-Origin"] == "*"
+        assert asked == [TENANT, OTHER]
+        assert [r.enforced.origin for r in SEEN] == [OTHER]
+
+
+@override_settings(
+    CORS_ALLOW_ALL_ORIGINS=True,
+    CORS_REPORT_ONLY={"CORS_ALLOW_ALL_ORIGINS": False, "CORS_ALLOWED_ORIGINS": [APP]},
+)
+class SignalGrantsWithNativeSettings(SimpleTestCase):
+    def test_a_granted_origin_is_not_logged_as_one_the_candidate_would_break(self) -> None:
+        with granting({TENANT}), self.assertNoLogs("cors_wsgi.report", "WARNING"):
+            response = self.client.get("/api/items", headers={"Origin": TENANT})
+
+        assert response.headers["Access-Control-Allow-Origin"] == "*"
+
+
+@override_settings(
+    CORS_URLS_REGEX=r"^/api/",
+    CORS_ALLOWED_ORIGINS=[APP],
+    CORS_ALLOW_METHODS=["GET", "PUT"],
+    CORS_REPORT_ONLY={"CORS_ALLOW_METHODS": ["GET"]},
+)
+class SignalGrantsOutsideTheUrlsRegex(SimpleTestCase):
+    """A receiver may enable CORS on a path outside CORS_URLS_REGEX: the candidate applies there too."""
+
+    def test_a_path_a_grant_enables_is_decided_by_the_candidate_too(self) -> None:
+        with granting({TENANT}) as asked, self.assertLogs("cors_wsgi.report", "WARNING") as logged:
+            response = preflight(self.client, "/admin/users", origin=TENANT, method="PUT")
+
+        assert response.status_code == 200
+        assert asked == [TENANT]
+        [line] = logged.output
+        assert "enforced=allowed candidate=refused(method-not-allowed: PUT)" in line
+        assert "path='/admin/users'" in line
+
+    def test_a_path_no_grant_enables_is_decided_by_neither(self) -> None:
+        with granting(set()) as asked, self.assertNoLogs("cors_wsgi.report", "WARNING"):
+            response = preflight(self.client, "/admin/users", origin=TENANT, method="PUT")
+
+        assert "Access-Control-Allow-Origin" not in response.headers
+        assert asked == [TENANT]

@@ -118,7 +118,39 @@ def test_an_unsafe_candidate_is_a_configuration_error(cli: Cli, tmp_path: Path) 
     result = cli("explain", "--allow-origin", APP, "--report-only", str(candidate), "--origin", APP)
 
     assert result.status == 2
-    assert "configuration error: report_only allow_origins='*': cannot be combined" in result.err
+    assert (
+        f"configuration error: --report-only {candidate}: report_only allow_origins='*': cannot be combined"
+        in result.err
+    )
+
+
+def test_a_candidate_unsafe_over_the_enforced_options_is_an_error_naming_its_file(
+    cli: Cli, tmp_path: Path
+) -> None:
+    # The candidate adds credentials to the enforced "*": the value at fault is the enforced one,
+    # the file to fix is the candidate.
+    candidate = tmp_path / "candidate.ini"
+    candidate.write_text("[cors]\nallow_credentials = true\n")
+
+    result = cli("explain", "--allow-origin", "*", "--report-only", str(candidate), "--origin", APP)
+
+    assert result.status == 2
+    assert f"--report-only {candidate}: report_only allow_origins='*': cannot be combined" in result.err
+
+
+def test_an_error_in_the_enforced_configuration_names_its_file_not_the_candidate_s(
+    cli: Cli, tmp_path: Path
+) -> None:
+    current = tmp_path / "current.ini"
+    current.write_text(f"[cors]\nallow_origins = {APP}/\n")
+    candidate = tmp_path / "candidate.ini"
+    candidate.write_text(f"[cors]\nallow_origins = {APP}\n")
+
+    result = cli("explain", "--config", str(current), "--report-only", str(candidate), "--origin", APP)
+
+    assert result.status == 2
+    assert f"configuration error: {current} allow_origins='{APP}/': has a path" in result.err
+    assert "--report-only" not in result.err
 
 
 def test_without_report_only_the_output_says_nothing_of_it(cli: Cli) -> None:

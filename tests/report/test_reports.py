@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from cors_wsgi import ConfigError, CORSPolicy, reasons
+from cors_wsgi import ConfigError, CORSMiddleware, CORSPolicy, reasons
 from tests.report.conftest import APP, EVIL, Reports, call, ok_app, preflight, report_lines
 
 #: Requests of every kind a middleware answers differently; each is sent with and without report_only.
@@ -110,6 +110,26 @@ def test_another_reason_is_a_difference_even_when_both_refuse(
     )
 
 
+def test_two_refusals_for_different_reasons_are_a_difference_even_without_a_detail(
+    adapter: Callable[..., Any], reports: Reports
+) -> None:
+    # Neither reason names a method or header: only the reasons differ.
+    app = adapter(
+        ok_app,
+        allow_origins=[APP],
+        allow_private_network=True,
+        report_only={"allow_origins": [APP, EVIL], "allow_private_network": False},
+        on_report=reports,
+    )
+
+    preflight(app, EVIL, "GET", access_control_request_private_network="true")
+
+    assert [(r.enforced.reason, r.candidate.reason) for r in reports] == [
+        (reasons.ORIGIN_NOT_ALLOWED, reasons.PRIVATE_NETWORK_NOT_ALLOWED)
+    ]
+    assert (reports[0].enforced.detail, reports[0].candidate.detail) == ("", "")
+
+
 def test_decisions_that_differ_only_in_their_headers_are_not_reported(
     adapter: Callable[..., Any], reports: Reports
 ) -> None:
@@ -189,6 +209,7 @@ def test_a_failing_on_report_is_logged_and_the_request_still_gets_its_answer(
 
     failures = [r for r in caught.records if r.getMessage().startswith("on_report callback")]
     assert len(failures) == 2
+    assert failures[0].getMessage() == f"on_report callback {broken!r} failed"
     assert failures[0].exc_info is not None
     assert "metrics backend down" in str(failures[0].exc_info[1])
 
@@ -256,6 +277,55 @@ def test_a_bad_candidate_is_a_config_error_naming_report_only(
     assert caught.value.option == option
     assert caught.value.problem.startswith(problem)
     assert caught.value.fix
+
+
+@pytest.mark.parametrize(
+    ("options", "message"),
+    [
+        (
+            {"report_only": [APP]},
+            "report_only=['https://app.example.com']: is neither a CORSPolicy nor a dict of policy options; "
+            "pass report_only=CORSPolicy(...) or a dict such as {'allow_origins': ['https://app.example.com']}",
+        ),
+        (
+            {"report_only": {1: [APP]}},
+            "report_only=1: is not an option name; use policy option names as keys",
+        ),
+        (
+            {"report_only": {"resources": {"/x": {}}}},
+            "report_only resources={'/x': {}}: is an option of the middleware, not of a policy: the "
+            "candidate is compared under the enforced configuration's rules and options; "
+            "remove it from report_only",
+        ),
+        (
+            {"resolver": lambda request: None, "report_only": {"allow_origins": [APP]}},
+            "report_only={'allow_origins': ['https://app.example.com']}: is a dict of options, but with "
+            "resolver= there are no enforced options to layer it over (the resolver picks each request's "
+            "policy); pass report_only=CORSPolicy(...): the candidate for every request the resolver decides",
+        ),
+    ],
+    ids=["not-a-dict", "not-a-name", "middleware-option", "dict-with-resolver"],
+)
+def test_a_bad_candidate_s_message_names_the_option_the_value_and_the_fix(
+    adapter: Callable[..., Any], options: dict[str, Any], message: str
+) -> None:
+    if "resolver" not in options:
+        options = {"allow_origins": "*", **options}
+    with pytest.raises(ConfigError) as caught:
+        adapter(ok_app, **options)
+    assert str(caught.value) == message
+
+
+def test_a_candidate_policy_for_every_rule_is_validated_once_and_its_error_names_report_only() -> None:
+    async def partner(origin: str) -> bool:
+        return True
+
+    candidate = CORSPolicy(allow_origins=[partner])
+    with pytest.raises(ConfigError) as caught:
+        CORSMiddleware(ok_app, allow_origins=[APP], resources={"/api/*": {}}, report_only=candidate)
+    # The candidate is no rule's: the error is the candidate's own, not one rule's.
+    assert caught.value.option == "report_only allow_origins"
+    assert "async function" in caught.value.problem
 
 
 def test_a_candidate_is_validated_over_the_enforced_options_it_is_layered_on(
