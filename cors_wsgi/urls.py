@@ -38,7 +38,6 @@ _HEX = frozenset("0123456789abcdefABCDEF")
 _QUERY_SET = frozenset(' "#<>')
 _SPECIAL_QUERY_SET = _QUERY_SET | {"'"}
 _PATH_SET = _QUERY_SET | frozenset("?^`{}")
-_USERINFO_SET = _PATH_SET | frozenset("/:;=@[\\]|")
 
 
 class URLError(ValueError):
@@ -127,22 +126,15 @@ def _ipv4_number(part: str) -> int | None:
 
 def _ends_in_a_number(host: str) -> bool:
     """Section "ends in a number checker"."""
-    parts = host.split(".")
-    if parts[-1] == "":
-        if len(parts) == 1:
-            return False
-        parts.pop()
-    last = parts[-1]
-    if last and all("0" <= char <= "9" for char in last):
+    last = host.removesuffix(".").rpartition(".")[2]
+    if last.isdigit():  # the host is ASCII here
         return True
     return bool(last) and _ipv4_number(last) is not None
 
 
 def _ipv4(host: str) -> str:
     """Section "IPv4 parser": ``127.1``, ``0x7f.1``, ``017700000001`` are all 127.0.0.1."""
-    parts = host.split(".")
-    if parts[-1] == "" and len(parts) > 1:
-        parts.pop()
+    parts = host.removesuffix(".").split(".")
     if len(parts) > 4:
         raise URLError(f"{host!r} ends in a number but is not an IPv4 address (more than four parts)")
     numbers = []
@@ -185,12 +177,12 @@ def _ipv6(text: str) -> str:
 
 def _check_punycode(label: str) -> None:
     try:
-        decoded = label[4:].encode("ascii").decode("punycode")
-        valid = bool(decoded) and not decoded.isascii() and idna.ToASCII(decoded).decode("ascii") == label
+        decoded = label[4:].encode().decode("punycode")
+        if decoded and not decoded.isascii() and idna.ToASCII(decoded).decode() == label:
+            return
     except UnicodeError:
-        valid = False
-    if not valid:
-        raise URLError(f"{label!r} is not valid punycode")
+        pass
+    raise URLError(f"{label!r} is not valid punycode")
 
 
 def _label_to_ascii(label: str, full: bool) -> str:
@@ -228,6 +220,8 @@ def _domain_to_ascii(domain: str) -> str:
 
 def parse_host(text: str) -> str:
     """Section "host parser", for a special scheme: IPv6, then domain to ASCII, then IPv4."""
+    if not text:
+        raise URLError("an http(s) URL needs a host")
     if text.startswith("["):
         if not text.endswith("]"):
             raise URLError(f"{text!r}: an IPv6 address must end with ']'")
@@ -238,9 +232,8 @@ def parse_host(text: str) -> str:
         raise URLError(f"{text!r}: the percent-decoded host is not UTF-8") from None
     ascii_domain = _domain_to_ascii(domain)
     bad = sorted(set(ascii_domain) & _FORBIDDEN_DOMAIN)
-    if not ascii_domain or bad:
-        found = "is empty" if not ascii_domain else f"contains {''.join(bad)!r}"
-        raise URLError(f"the host {text!r} {found}, which a browser refuses")
+    if bad:  # (a label is never mapped to nothing: the IDNA codec refuses that)
+        raise URLError(f"the host {text!r} contains {''.join(bad)!r}, which a browser refuses")
     if _ends_in_a_number(ascii_domain):
         return _ipv4(ascii_domain)
     return ascii_domain
@@ -279,20 +272,18 @@ def _split_path(text: str) -> list[str]:
 
 def _split_rest(text: str) -> tuple[str, str | None]:
     """The path part and the query (None when there is no ``?``); the fragment is dropped."""
-    text = text.split("#", 1)[0]
-    path, question, query = text.partition("?")
+    path, question, query = text.partition("#")[0].partition("?")
     return path, (_percent_encode(query, _SPECIAL_QUERY_SET) if question else None)
 
 
 def _scheme(text: str) -> tuple[str, str] | None:
     """Section "scheme state": the lower-cased scheme and the rest, or None for a relative reference."""
-    colon = text.find(":")
-    if colon <= 0 or not text[0].isascii() or not text[0].isalpha():
+    scheme, colon, rest = text.partition(":")
+    if not (colon and scheme[:1].isalpha()):
         return None
-    scheme = text[:colon]
     if not all(char.isascii() and (char.isalnum() or char in "+-.") for char in scheme):
         return None
-    return scheme.lower(), text[colon + 1 :]
+    return scheme.lower(), rest
 
 
 def _authority(scheme: str, rest: str) -> URL:
@@ -311,15 +302,13 @@ def _authority(scheme: str, rest: str) -> URL:
     colon = hostport.find(":", bracket + 1)
     if colon >= 0:
         host_text, port_text = hostport[:colon], hostport[colon + 1 :]
-    if not host_text:
-        raise URLError("an http(s) URL needs a host")
     host = parse_host(host_text)
     port = _port(port_text, scheme)
     path_text, query = _split_rest(rest)
-    segments = _split_path(path_text[1:]) if path_text else [""]
-    path = _resolve_path(segments, [])
-    username, _, password = userinfo.partition(":")
-    return URL(scheme, host, port, "/" + "/".join(path), query, bool(username or password))
+    path = _resolve_path(_split_path(path_text[1:]), [])
+    # The username is what comes before the first ':', the password the rest: both are empty only here.
+    has_credentials = userinfo not in ("", ":")
+    return URL(scheme, host, port, "/" + "/".join(path), query, has_credentials)
 
 
 def _port(text: str, scheme: str) -> int | None:
@@ -362,7 +351,7 @@ def parse(text: str, base: URL | None = None) -> URL:
     scheme, rest = found
     if scheme not in SPECIAL_PORTS:
         raise URLError(f"the scheme {scheme!r} is not http or https")
-    if base is not None and base.scheme == scheme and rest[:2] != "//":
-        # "special relative or authority state": only two forward slashes start an authority.
+    if base is not None and base.scheme == scheme:
+        # "special relative or authority state": _relative starts the authority after two slashes.
         return _relative(rest, base)
     return _authority(scheme, rest.lstrip("/\\"))
