@@ -33,6 +33,8 @@ _FORBIDDEN_DOMAIN = _FORBIDDEN_HOST | frozenset(chr(c) for c in range(0x20)) | {
 _DEVIATIONS = frozenset("\u00df\u03c2\u200c\u200d")
 _DOTS = re.compile("[.\u3002\uff0e\uff61]")
 _HEX = frozenset("0123456789abcdefABCDEF")
+_DIGITS = "0123456789abcdef"
+_OVER_32_BITS = 1 << 32
 
 #: Percent-encode sets (section "Percent-encoded bytes"): each is C0 controls, bytes over 0x7E, and these.
 _QUERY_SET = frozenset(' "#<>')
@@ -89,14 +91,14 @@ def _percent_encode(text: str, encode_set: frozenset[str]) -> str:
     out = []
     for char in text:
         if char in encode_set or ord(char) < 0x20 or ord(char) > 0x7E:
-            out.append("".join(f"%{byte:02X}" for byte in char.encode("utf-8", "surrogatepass")))
+            out.append("".join(f"%{byte:02X}" for byte in char.encode()))
         else:
             out.append(char)
     return "".join(out)
 
 
 def _percent_decode(text: str) -> bytes:
-    data = text.encode("utf-8", "surrogatepass")
+    data = text.encode()
     out = bytearray()
     i = 0
     while i < len(data):
@@ -110,18 +112,25 @@ def _percent_decode(text: str) -> bytes:
 
 
 def _ipv4_number(part: str) -> int | None:
-    """Section "IPv4 number parser": 0x hex, leading-0 octal, else decimal; None on failure."""
+    """Section "IPv4 number parser": 0x hex, leading-0 octal, else decimal; None on failure.
+
+    ``part`` is lower case. Leading zeros do not count, however many; a number
+    of more than 11 significant digits is over 2**32 in every radix, out of
+    range for any part of an address, and is returned as 2**32 rather than
+    asking ``int`` to read it.
+    """
     radix = 10
-    if part[:2] in ("0x", "0X"):
+    if part.startswith("0x"):
         part, radix = part[2:], 16
-    elif len(part) > 1 and part[0] == "0":
+    elif part.startswith("0"):
         part, radix = part[1:], 8
-    if part == "":
-        return 0
-    digits = {10: "0123456789", 16: "0123456789abcdefABCDEF", 8: "01234567"}[radix]
-    if len(part) > 64 or any(char not in digits for char in part):
+    digits = _DIGITS[:radix]
+    if any(char not in digits for char in part):
         return None
-    return int(part, radix)
+    significant = part.lstrip("0")
+    if len(significant) > 11:
+        return _OVER_32_BITS
+    return int(significant or "0", radix)
 
 
 def _ends_in_a_number(host: str) -> bool:
@@ -341,7 +350,13 @@ def _relative(text: str, base: URL) -> URL:
 
 
 def parse(text: str, base: URL | None = None) -> URL:
-    """Section "basic URL parser", for http and https, optionally against ``base``."""
+    """Section "basic URL parser", for http and https, optionally against ``base``.
+
+    The parser reads Unicode scalar values, as a browser's USVString does: a
+    lone surrogate (a command-line byte that is not UTF-8 arrives as one)
+    becomes U+FFFD.
+    """
+    text = text.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
     text = text.strip(_C0_OR_SPACE).translate(_TAB_OR_NEWLINE)
     found = _scheme(text)
     if found is None:
