@@ -76,7 +76,7 @@ def _from_body(body: bytes) -> ServerReason | None:
     """``CORS preflight refused: header-not-allowed: x-foo``, the first line of a 403's body."""
     if not body.startswith(REFUSAL_BODY_PREFIX):
         return None
-    line = body[len(REFUSAL_BODY_PREFIX) :].split(b"\n", 1)[0].decode("latin-1").strip()
+    line = body[len(REFUSAL_BODY_PREFIX) :].partition(b"\n")[0].decode("latin-1").strip()
     code, _, detail = line.partition(": ")
     return _reason(code, detail, "response body")
 
