@@ -190,3 +190,25 @@ def test_every_refusal_code_is_read_and_has_a_fix(code: str) -> None:
     assert found == ServerReason(code, "", BODY)
     assert found.fix
     assert found.fix == CORE_FIXES[code]
+
+
+def test_a_detail_keeps_its_case_and_every_character() -> None:
+    value = "refused; reason=header-not-allowed; header=X-Custom-X"
+
+    found = stated_reason(200, [("X-CORS-Decision", value)], b"")
+
+    assert found == ServerReason(reasons.HEADER_NOT_ALLOWED, "X-Custom-X", HEADER)
+
+
+@pytest.mark.parametrize("junk", ["\x0b", "\x0c", "\xa0", "\u2003"])
+def test_a_reason_with_anything_but_spaces_and_tabs_around_it_is_not_taken(junk: str) -> None:
+    assert stated_reason(200, [("X-CORS-Decision", f"refused; reason=origin-not-allowed{junk}")], b"") is None
+    assert stated_reason(200, [("X-CORS-Decision", f"refused{junk}; reason=origin-not-allowed")], b"") is None
+
+
+def test_a_header_detail_that_is_not_a_token_is_dropped_not_replaced_by_another_field() -> None:
+    value = "refused; reason=header-not-allowed; header=x=y; method=PUT"
+
+    found = stated_reason(200, [("X-CORS-Decision", value)], b"")
+
+    assert found == ServerReason(reasons.HEADER_NOT_ALLOWED, "", HEADER)
