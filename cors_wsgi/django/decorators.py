@@ -73,14 +73,17 @@ def view_options(view: Callable[..., Any], method: str) -> ViewOptions | None:
     """
     options = _recorded(view)
     view_class = getattr(view, "view_class", None)
-    if options is not None or view_class is None:
+    if view_class is None:
         return options
+    dispatch = _recorded(getattr(view_class, "dispatch", None))
+    if options is not None and options is not dispatch:
+        return options  # @cors around as_view() itself (as_view() copies dispatch's attributes onto the view)
     name = method.lower()
     if name in getattr(view_class, "http_method_names", ()):
         options = _recorded(getattr(view_class, name, None))
-    if options is None:
-        options = _recorded(getattr(view_class, "dispatch", None))
-    return options if options is not None else _recorded(view_class)
+        if options is not None:
+            return options
+    return dispatch if dispatch is not None else _recorded(view_class)
 
 
 def _recorded(target: object) -> ViewOptions | None:
