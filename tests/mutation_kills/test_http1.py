@@ -64,6 +64,8 @@ def headers_of(head: bytes) -> tuple[tuple[str, str], ...]:
         (b"HTTP/1.1", 200),
         (b"HTTP/1.1 ", 200),
         (b"HTTP/1.1 OK", 200),
+        (b"HTTP/1.1 X404", 200),
+        (b"HTTP/1.1 \t404", 200),
         (b"HTTP/1.0 301 Moved", 301),
         (b"http/1.1 403", 403),
         (b"Http/2 204", 204),
@@ -73,6 +75,11 @@ def test_the_status_is_the_digits_after_the_version_capped_and_200_without_any(
     line: bytes, status: int
 ) -> None:
     assert status_of(line) == status
+
+
+def test_only_spaces_come_between_the_version_and_the_status() -> None:
+    # Chromium skips spaces after the version and reads the digits there; anything else means no status.
+    assert status_of(b"HTTP/1.1 \x0b404") == 200
 
 
 @pytest.mark.parametrize("line", [b"HTTX/1.1 200 OK", b"HTTP", b"", b" HTTP/1.1 200", b"ICY 200 OK"])
@@ -121,7 +128,10 @@ def test_a_value_may_be_empty_or_hold_colons() -> None:
 
 
 def test_lines_without_a_colon_or_a_token_name_are_skipped_and_reading_goes_on() -> None:
-    head = b"HTTP/1.1 200 OK\r\nno colon\r\n: empty name\r\nBad Name: 1\r\n(x): 2\r\nA: 1\r\n\xe9: 3\r\nB: 2"
+    head = (
+        b"HTTP/1.1 200 OK\r\nno colon\r\n: empty name\r\nBad Name: 1\r\n(x): 2\r\nA: 1\r\n\xe9: 3\r\n"
+        b"C\x0b: 4\r\nB: 2"
+    )
 
     assert headers_of(head) == (("A", "1"), ("B", "2"))
 
@@ -135,7 +145,14 @@ def test_crlf_lf_and_a_bare_cr_all_end_a_line(separator: bytes) -> None:
 
 @pytest.mark.parametrize(
     ("continuation", "value"),
-    [(b" b", "a b"), (b"\t\tb", "a b"), (b"  b  \t", "a b"), (b" \t", "a"), (b" b\r\n c", "a b c")],
+    [
+        (b" b", "a b"),
+        (b"\t\tb", "a b"),
+        (b"  b  \t", "a b"),
+        (b" \t", "a"),
+        (b" b\r\n c", "a b c"),
+        (b" \x0bb\x0c", "a \x0bb\x0c"),
+    ],
 )
 def test_a_line_starting_with_white_space_continues_the_value_joined_by_one_space(
     continuation: bytes, value: str
@@ -353,6 +370,7 @@ def test_head_requests_204_and_304_have_no_body_whatever_follows(method: str, st
         ("chunked", [b"5\r\nhello\r\n3"], b"hello"),
         ("chunked", [b"5\r\nhel", 0.05, b"lo\r\n3\r", 0.05, b"\nabc\r\n0\r\n\r\n"], b"helloabc"),
         ("chunked", [b"5\r\nhello\r\n" + b"9" * 1100 + b"\r\n"], b"hello"),
+        ("chunked", [b"5\r\nhello\r\n3;" + b"x" * 1100], b"hello"),
     ],
 )
 def test_a_chunked_body_is_read_chunk_by_chunk_and_stops_at_the_first_bad_or_last_chunk(
@@ -478,3 +496,50 @@ def test_a_trickling_server_is_a_timeout_at_the_deadline_not_per_read() -> None:
 def test_a_body_that_never_ends_is_a_timeout() -> None:
     with pytest.raises(http1.ExchangeTimeout):
         fetch(b"HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nabc", 3.0, timeout=0.3)
+
+
+# Reading stops as soon as the answer is complete: a server that keeps the connection open
+# (ignoring Connection: close) is not waited for.
+
+HOLD = 5.0
+
+
+def held(*chunks: Chunk) -> RawResponse:
+    """The response read from a server that sends ``chunks`` and then holds the connection open."""
+    started = time.monotonic()
+    response = fetch(*chunks, HOLD, timeout=2)
+    assert time.monotonic() - started < 2
+    return response
+
+
+def test_a_body_complete_by_its_content_length_is_not_waited_on() -> None:
+    assert held(b"HTTP/1.1 200 OK\r\nContent-Length: 3\r\n\r\nabc").body == b"abc"
+
+
+def test_a_complete_chunked_body_is_not_waited_on() -> None:
+    response = held(b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n0\r\n\r\n")
+
+    assert response.body == b"abc"
+
+
+def test_once_64_kib_of_an_unframed_body_arrived_the_rest_is_not_waited_on() -> None:
+    assert held(b"HTTP/1.1 200 OK\r\n\r\n" + b"u" * MAX_BODY).body == b"u" * MAX_BODY
+
+
+def test_once_64_kib_of_a_longer_body_arrived_the_rest_is_not_waited_on() -> None:
+    head = f"HTTP/1.1 200 OK\r\nContent-Length: {2 * MAX_BODY}\r\n\r\n".encode()
+
+    assert held(head + b"l" * MAX_BODY).body == b"l" * MAX_BODY
+
+
+def test_once_64_kib_of_a_longer_chunk_arrived_the_rest_is_not_waited_on() -> None:
+    head = b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"
+
+    assert held(head + b"%x\r\n" % (2 * MAX_BODY) + b"c" * MAX_BODY).body == b"c" * MAX_BODY
+
+
+def test_once_64_kib_of_chunks_arrived_the_next_chunk_is_not_waited_on() -> None:
+    half = MAX_BODY // 2
+    chunks = (b"%x\r\n" % half + b"h" * half + b"\r\n") * 2
+
+    assert held(b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n" + chunks).body == b"h" * MAX_BODY
