@@ -368,6 +368,7 @@ def test_head_requests_204_and_304_have_no_body_whatever_follows(method: str, st
         ("chunked", [b"5\r\nhello\r\n\r\nmore\r\n"], b"hello"),
         ("chunked", [b"5\r\nhello\r\n0\r\n\r\n5\r\nafter\r\n"], b"hello"),
         ("chunked", [b"5\r\nhello\r\n3"], b"hello"),
+        ("chunked", [b"5\r\nhello\r\n5\r\nwor"], b"hellowor"),
         ("chunked", [b"5\r\nhel", 0.05, b"lo\r\n3\r", 0.05, b"\nabc\r\n0\r\n\r\n"], b"helloabc"),
         ("chunked", [b"5\r\nhello\r\n" + b"9" * 1100 + b"\r\n"], b"hello"),
         ("chunked", [b"5\r\nhello\r\n3;" + b"x" * 1100], b"hello"),
