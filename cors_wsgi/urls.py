@@ -11,8 +11,10 @@ references (a redirect's Location), and these limits, each refused with
 - other schemes (a browser's fetch() to them is not CORS);
 - non-ASCII host names are mapped with the standard library's IDNA 2003
   codec, which matches UTS #46 except for the four "deviation" characters
-  (ß, ς, ZWJ, ZWNJ) and characters newer than Unicode 3.2: those are refused,
-  with the advice to give the ``xn--`` form.
+  (ß, ς, ZWJ, ZWNJ): those are refused, with the advice to give the ``xn--``
+  form. Code points unassigned in Python's Unicode database are refused as
+  browsers refuse them (the codec would encode them); one assigned in a
+  newer Unicode than Python's is refused too, with the same advice.
 
 Section names in docstrings are those of https://url.spec.whatwg.org/.
 """
@@ -21,6 +23,7 @@ from __future__ import annotations
 
 import ipaddress
 import re
+import unicodedata
 from encodings import idna
 from typing import NamedTuple
 
@@ -198,6 +201,12 @@ def _label_to_ascii(label: str, full: bool) -> str:
     """One label: ASCII lower-cased, other labels mapped by IDNA; ``xn--`` results checked when ``full``."""
     if label.isascii():
         result = label.lower()
+    elif unassigned := sorted(char for char in set(label) if unicodedata.category(char) == "Cn"):
+        raise URLError(
+            f"{label!a} contains {', '.join(map(ascii, unassigned))}, unassigned in Unicode "
+            f"{unicodedata.unidata_version}: browsers refuse it; if it is assigned in a newer Unicode, give "
+            "the host in its xn-- (punycode) form"
+        )
     elif _DEVIATIONS & set(label):
         raise URLError(
             f"{label!a} contains {', '.join(map(ascii, sorted(_DEVIATIONS & set(label))))}, which "

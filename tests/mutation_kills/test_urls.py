@@ -9,6 +9,8 @@ answers, so the expectations are the standard's, not this parser's.
 
 from __future__ import annotations
 
+import unicodedata
+
 import ada_url
 import pytest
 
@@ -71,6 +73,12 @@ ABSOLUTE: list[tuple[str, str | None]] = [
     ("http://xn--abc-.example/", "http://xn--abc-.example/"),
     ("http://xn--/", "http://xn--/"),
     ("http://XN--BCHER-KVA.EXAMPLE/", "http://xn--bcher-kva.example/"),
+    # A code point no Unicode version assigns is refused; characters newer than IDNA 2003 are mapped.
+    ("http://\u0378.example/", None),
+    ("http://a\U000e0080b.example/", None),
+    ("http://%CD%B8.example/", None),
+    ("http://\ua640.example/", "http://xn--nw8a.example/"),
+    ("http://\U0001f4a9.example/", "http://xn--ls8h.example/"),
     ("https://BOX.EXAMPLE/", "https://box.example/"),
     # Percent-encoding: DEL is encoded like any byte over 0x7E; a cut escape in a host is refused.
     ("http://a.example/\x7f?\x7f", "http://a.example/%7F?%7F"),
@@ -267,6 +275,14 @@ def test_deviation_characters_are_named_with_the_way_out() -> None:
     assert refusal("https://a\u00df\u03c2.example/") == (
         "'a\\xdf\\u03c2' contains '\\xdf', '\\u03c2', which browsers and Python's IDNA codec map "
         "differently; give the host in its xn-- (punycode) form"
+    )
+
+
+def test_an_unassigned_code_point_is_named_with_the_unicode_version() -> None:
+    assert refusal("https://a\u0378\u0379.example/") == (
+        "'a\\u0378\\u0379' contains '\\u0378', '\\u0379', unassigned in Unicode "
+        f"{unicodedata.unidata_version}: browsers refuse it; if it is assigned in a newer Unicode, give the "
+        "host in its xn-- (punycode) form"
     )
 
 
