@@ -80,13 +80,14 @@ def test_a_decorated_function_keeps_its_name_and_docstring() -> None:
 
 
 def test_a_decorated_async_view_stays_a_coroutine_function_and_returns_its_response() -> None:
-    async def async_view(request: HttpRequest, number: int) -> HttpResponse:
-        return HttpResponse(str(number * 2))
+    async def async_view(request: HttpRequest, number: int, *, times: int = 1) -> HttpResponse:
+        return HttpResponse(str(number * times))
 
     view = cors(**A)(async_view)  # type: ignore[arg-type]
-    response = asyncio.run(view(RequestFactory().get("/"), 21))
+    response = asyncio.run(view(RequestFactory().get("/"), 21, times=2))
 
     assert inspect.iscoroutinefunction(view)
+    assert view.__name__ == "async_view"
     assert response.content == b"42"
     assert dict(view_options(view, "GET") or {}) == A
 
@@ -108,13 +109,21 @@ def test_a_decorated_class_is_the_same_class() -> None:
     class Page(View):
         pass
 
+    class Bare(View):
+        pass
+
     assert cors(**A)(Page) is Page  # type: ignore[arg-type]
-    assert cors(Page) is Page
+    assert cors(Bare) is Bare
+    assert dict(view_options(Page.as_view(), "GET") or {}) == A
+    bare = view_options(Bare.as_view(), "GET")
+    assert bare is not None
+    assert dict(bare) == {}
 
 
 def test_options_are_checked_at_decoration_even_before_a_view_is_given() -> None:
-    with pytest.raises(ConfigError, match="did you mean 'allow_origins'"):
+    with pytest.raises(ConfigError, match="did you mean 'allow_origins'") as raised:
         cors(allow_origin=["https://a.example"])  # type: ignore[call-arg]
+    assert (raised.value.option, raised.value.problem) == ("allow_origin", "is not an option of cors")
     with pytest.raises(ConfigError, match="max_age"):
         cors(max_age=-1)
 
