@@ -80,14 +80,14 @@ def test_a_decorated_function_keeps_its_name_and_docstring() -> None:
 
 
 def test_a_decorated_async_view_stays_a_coroutine_function_and_returns_its_response() -> None:
-    async def async_view(request: HttpRequest, number: int, *, times: int = 1) -> HttpResponse:
+    async def doubled(request: HttpRequest, number: int, *, times: int = 1) -> HttpResponse:
         return HttpResponse(str(number * times))
 
-    view = cors(**A)(async_view)  # type: ignore[arg-type]
+    view = cors(**A)(doubled)  # type: ignore[arg-type]
     response = asyncio.run(view(RequestFactory().get("/"), 21, times=2))
 
     assert inspect.iscoroutinefunction(view)
-    assert view.__name__ == "async_view"
+    assert view.__name__ == "doubled"
     assert response.content == b"42"
     assert dict(view_options(view, "GET") or {}) == A
 
