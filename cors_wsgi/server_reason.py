@@ -54,7 +54,7 @@ class ServerReason(NamedTuple):
         return f"{self.reason}: {self.detail}" if self.detail else self.reason
 
 
-def _reason(code: str, detail: str, source: str) -> ServerReason | None:
+def _reason(code: str | None, detail: str, source: str) -> ServerReason | None:
     if code not in reasons.ALL or code in (reasons.ALLOWED, reasons.NO_ORIGIN):
         return None
     if not (is_token(detail) and len(detail) <= _MAX_DETAIL):
@@ -69,7 +69,7 @@ def _from_debug_header(value: str) -> ServerReason | None:
         return None
     pairs = dict(field.partition("=")[::2] for field in fields)
     detail = pairs.get("header") or pairs.get("method") or ""
-    return _reason(pairs.get("reason", ""), detail, "X-CORS-Decision header")
+    return _reason(pairs.get("reason"), detail, "X-CORS-Decision header")
 
 
 def _from_body(body: bytes) -> ServerReason | None:
