@@ -425,16 +425,26 @@ def test_the_request_reaches_the_server_as_sent() -> None:
     assert request.headers == {"host": "h.example", "origin": "https://a.example", "connection": "close"}
 
 
-def test_a_name_with_several_addresses_is_tried_until_one_accepts(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_name_with_several_addresses_is_tried_until_one_accepts_over_tcp(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     with socket.create_server(("127.0.0.1", 0)) as closed:
         refused = closed.getsockname()[1]
     with RawServer(lambda request: [b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok"]).running() as server:
         looked_up: list[tuple[object, ...]] = []
 
-        def two_addresses(host: str, port: int, *args: object, **kwargs: object) -> list[tuple[object, ...]]:
+        def two_addresses(host: str, port: int, family: int = 0, type: int = 0) -> list[tuple[object, ...]]:
+            # As getaddrinfo answers: every socket type of each address unless one type is asked for.
             looked_up.append((host, port))
             stream = (socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP, "")
-            return [(*stream, ("127.0.0.1", refused)), (*stream, ("127.0.0.1", server.port))]
+            datagram = (socket.AF_INET, socket.SOCK_DGRAM, socket.IPPROTO_UDP, "")
+            found = [
+                (*stream, ("127.0.0.1", refused)),
+                (*datagram, ("127.0.0.1", refused)),
+                (*stream, ("127.0.0.1", server.port)),
+                (*datagram, ("127.0.0.1", server.port)),
+            ]
+            return [address for address in found if type in (0, address[1])]
 
         monkeypatch.setattr(socket, "getaddrinfo", two_addresses)
         head = http1.request_head("GET", "/", "api.example", [])
