@@ -202,6 +202,24 @@ def test_the_head_ends_at_the_first_empty_line(end: bytes) -> None:
     assert (response.status, response.headers, response.body) == (200, (("A", "1"),), b"B: 2" + end + b"body")
 
 
+@pytest.mark.parametrize("empty_line", [b"\n", b"\r\n"])
+def test_an_empty_first_line_is_an_empty_head_not_skipped(empty_line: bytes) -> None:
+    # The head ends at the first empty line, even the very first: the response has no status line.
+    assert (
+        invalid(b"\n" + empty_line + b"HTTP/1.1 200 OK\r\n") == "the response does not start with 'HTTP/': ''"
+    )
+
+
+def test_an_empty_line_right_after_a_1xx_head_is_an_empty_head() -> None:
+    message = invalid(b"HTTP/1.1 103 Early Hints\r\n\r\n\n\nHTTP/1.1 200 OK\r\n")
+
+    assert message == "the response does not start with 'HTTP/': ''"
+
+
+def test_an_empty_line_trickled_at_the_start_is_an_empty_head() -> None:
+    assert invalid(b"\n", 0.05, b"\nHTTP/1.1 200 OK\r\n") == "the response does not start with 'HTTP/': ''"
+
+
 @pytest.mark.parametrize("cut", [1, 2, 3, 4])
 def test_a_head_end_split_across_packets_is_found(cut: int) -> None:
     data = b"HTTP/1.1 200 OK\r\nA: 1\r\n\r\nok"
