@@ -31,6 +31,7 @@ import socket
 import ssl
 import threading
 import time
+from collections import defaultdict
 from collections.abc import Sequence
 from typing import Any, NamedTuple
 
@@ -45,6 +46,12 @@ MAX_INTERIM = 4 * MAX_HEAD
 #: Most bytes of the body kept; the rest is not read.
 MAX_BODY = 1 << 16
 _STATUS_CAP = 65535
+#: The spaces after the version, then the status digits (six are already over the cap).
+_STATUS_DIGITS = re.compile(" *([0-9]{1,6})")
+#: Bytes asked of the socket per read.
+_READ_SIZE = 1 << 16
+#: Longest chunk-size line read (extensions included); a longer one ends the body.
+_MAX_CHUNK_LINE = 1024
 _LINE_BREAK = re.compile(rb"\r\n|\n|\r")
 _HEAD_END = re.compile(rb"\n\r?\n")
 _WHITESPACE = " \t"
@@ -85,15 +92,8 @@ class Deadline:
 
 def _status(line: str) -> int:
     """The digits after the version, as Chromium reads them: none means 200."""
-    rest = line.partition(" ")[2].lstrip(" ")
-    digits = ""
-    for char in rest:
-        if not ("0" <= char <= "9"):
-            break
-        digits += char
-        if len(digits) > 5:
-            return _STATUS_CAP
-    return min(int(digits), _STATUS_CAP) if digits else 200
+    found = _STATUS_DIGITS.match(line.partition(" ")[2])
+    return min(int(found.group(1)), _STATUS_CAP) if found else 200
 
 
 def parse_head(head: bytes) -> tuple[int, tuple[Header, ...]]:
@@ -130,15 +130,13 @@ class _Reader:
         self.deadline = deadline
         self.buffer = bytearray()
         self.closed = False
-        self._scanned = 0
-        """How far the buffer was searched for the end of the head: each byte is looked at once."""
 
     def more(self) -> bool:
         if self.closed:
             return False
         self.sock.settimeout(self.deadline.remaining())
         try:
-            chunk = self.sock.recv(65536)
+            chunk = self.sock.recv(_READ_SIZE)
         except TimeoutError:
             raise ExchangeTimeout(
                 f"no complete answer within {self.deadline.seconds:g} s (--timeout)"
@@ -150,14 +148,14 @@ class _Reader:
 
     def head(self, limit: int) -> bytes:
         """The next head, without its ending empty line."""
+        search_from = 0  # each byte is looked at once, however the head arrives
         while True:
-            end = _HEAD_END.search(self.buffer, max(0, self._scanned - 2), limit + 3)
+            end = _HEAD_END.search(self.buffer, search_from, limit + 3)
             if end is not None:
                 head = bytes(self.buffer[: end.start()])
                 del self.buffer[: end.end()]
-                self._scanned = 0
                 return head
-            self._scanned = len(self.buffer)
+            search_from = max(0, len(self.buffer) - 2)  # the end may start in the last two bytes
             if len(self.buffer) > limit:
                 raise InvalidResponse(f"the response head is longer than {limit} bytes")
             if not self.more():
@@ -165,10 +163,10 @@ class _Reader:
 
     def body(self, headers: Sequence[Header]) -> bytes:
         """Up to MAX_BODY bytes of the body; the framing is not judged, only shown."""
-        fields = {name.lower(): value for name, value in headers}
-        if "chunked" in fields.get("transfer-encoding", "").lower():
+        fields = defaultdict(str, {name.lower(): value for name, value in headers})
+        if "chunked" in fields["transfer-encoding"].lower():
             return self._chunked()
-        length = fields.get("content-length", "")
+        length = fields["content-length"]
         wanted = min(int(length), MAX_BODY) if length.isascii() and length.isdigit() else MAX_BODY
         while len(self.buffer) < wanted and self.more():
             pass
@@ -177,9 +175,9 @@ class _Reader:
     def _chunked(self) -> bytes:
         body = b""
         while len(body) < MAX_BODY:
-            while b"\r\n" not in self.buffer and len(self.buffer) < 1024 and self.more():
+            while b"\r\n" not in self.buffer and len(self.buffer) < _MAX_CHUNK_LINE and self.more():
                 pass
-            size_line, crlf, _ = bytes(self.buffer[:1024]).partition(b"\r\n")
+            size_line, crlf, _ = bytes(self.buffer[:_MAX_CHUNK_LINE]).partition(b"\r\n")
             size_text = size_line.split(b";")[0].strip()
             if not crlf or not size_text or len(size_text) > 8:
                 break

@@ -54,7 +54,7 @@ class ServerReason(NamedTuple):
         return f"{self.reason}: {self.detail}" if self.detail else self.reason
 
 
-def _reason(code: str, detail: str, source: str) -> ServerReason | None:
+def _reason(code: str | None, detail: str, source: str) -> ServerReason | None:
     if code not in reasons.ALL or code in (reasons.ALLOWED, reasons.NO_ORIGIN):
         return None
     if not (is_token(detail) and len(detail) <= _MAX_DETAIL):
@@ -69,14 +69,14 @@ def _from_debug_header(value: str) -> ServerReason | None:
         return None
     pairs = dict(field.partition("=")[::2] for field in fields)
     detail = pairs.get("header") or pairs.get("method") or ""
-    return _reason(pairs.get("reason", ""), detail, "X-CORS-Decision header")
+    return _reason(pairs.get("reason"), detail, "X-CORS-Decision header")
 
 
 def _from_body(body: bytes) -> ServerReason | None:
     """``CORS preflight refused: header-not-allowed: x-foo``, the first line of a 403's body."""
     if not body.startswith(REFUSAL_BODY_PREFIX):
         return None
-    line = body[len(REFUSAL_BODY_PREFIX) :].split(b"\n", 1)[0].decode("latin-1").strip()
+    line = body[len(REFUSAL_BODY_PREFIX) :].partition(b"\n")[0].decode("latin-1").strip()
     code, _, detail = line.partition(": ")
     return _reason(code, detail, "response body")
 

@@ -11,8 +11,10 @@ references (a redirect's Location), and these limits, each refused with
 - other schemes (a browser's fetch() to them is not CORS);
 - non-ASCII host names are mapped with the standard library's IDNA 2003
   codec, which matches UTS #46 except for the four "deviation" characters
-  (ß, ς, ZWJ, ZWNJ) and characters newer than Unicode 3.2: those are refused,
-  with the advice to give the ``xn--`` form.
+  (ß, ς, ZWJ, ZWNJ): those are refused, with the advice to give the ``xn--``
+  form. Code points unassigned in Python's Unicode database are refused as
+  browsers refuse them (the codec would encode them); one assigned in a
+  newer Unicode than Python's is refused too, with the same advice.
 
 Section names in docstrings are those of https://url.spec.whatwg.org/.
 """
@@ -21,6 +23,7 @@ from __future__ import annotations
 
 import ipaddress
 import re
+import unicodedata
 from encodings import idna
 from typing import NamedTuple
 
@@ -33,12 +36,13 @@ _FORBIDDEN_DOMAIN = _FORBIDDEN_HOST | frozenset(chr(c) for c in range(0x20)) | {
 _DEVIATIONS = frozenset("\u00df\u03c2\u200c\u200d")
 _DOTS = re.compile("[.\u3002\uff0e\uff61]")
 _HEX = frozenset("0123456789abcdefABCDEF")
+_DIGITS = "0123456789abcdef"
+_OVER_32_BITS = 1 << 32
 
 #: Percent-encode sets (section "Percent-encoded bytes"): each is C0 controls, bytes over 0x7E, and these.
 _QUERY_SET = frozenset(' "#<>')
 _SPECIAL_QUERY_SET = _QUERY_SET | {"'"}
 _PATH_SET = _QUERY_SET | frozenset("?^`{}")
-_USERINFO_SET = _PATH_SET | frozenset("/:;=@[\\]|")
 
 
 class URLError(ValueError):
@@ -90,14 +94,14 @@ def _percent_encode(text: str, encode_set: frozenset[str]) -> str:
     out = []
     for char in text:
         if char in encode_set or ord(char) < 0x20 or ord(char) > 0x7E:
-            out.append("".join(f"%{byte:02X}" for byte in char.encode("utf-8", "surrogatepass")))
+            out.append("".join(f"%{byte:02X}" for byte in char.encode()))
         else:
             out.append(char)
     return "".join(out)
 
 
 def _percent_decode(text: str) -> bytes:
-    data = text.encode("utf-8", "surrogatepass")
+    data = text.encode()
     out = bytearray()
     i = 0
     while i < len(data):
@@ -111,38 +115,38 @@ def _percent_decode(text: str) -> bytes:
 
 
 def _ipv4_number(part: str) -> int | None:
-    """Section "IPv4 number parser": 0x hex, leading-0 octal, else decimal; None on failure."""
+    """Section "IPv4 number parser": 0x hex, leading-0 octal, else decimal; None on failure.
+
+    ``part`` is lower case. Leading zeros do not count, however many; a number
+    of more than 11 significant digits is over 2**32 in every radix, out of
+    range for any part of an address, and is returned as 2**32 rather than
+    asking ``int`` to read it.
+    """
     radix = 10
-    if part[:2] in ("0x", "0X"):
+    if part.startswith("0x"):
         part, radix = part[2:], 16
-    elif len(part) > 1 and part[0] == "0":
+    elif part.startswith("0"):
         part, radix = part[1:], 8
-    if part == "":
-        return 0
-    digits = {10: "0123456789", 16: "0123456789abcdefABCDEF", 8: "01234567"}[radix]
-    if len(part) > 64 or any(char not in digits for char in part):
+    digits = _DIGITS[:radix]
+    if any(char not in digits for char in part):
         return None
-    return int(part, radix)
+    significant = part.lstrip("0")
+    if len(significant) > 11:
+        return _OVER_32_BITS
+    return int(significant or "0", radix)
 
 
 def _ends_in_a_number(host: str) -> bool:
     """Section "ends in a number checker"."""
-    parts = host.split(".")
-    if parts[-1] == "":
-        if len(parts) == 1:
-            return False
-        parts.pop()
-    last = parts[-1]
-    if last and all("0" <= char <= "9" for char in last):
+    last = host.removesuffix(".").rpartition(".")[2]
+    if last.isdigit():  # the host is ASCII here
         return True
     return bool(last) and _ipv4_number(last) is not None
 
 
 def _ipv4(host: str) -> str:
     """Section "IPv4 parser": ``127.1``, ``0x7f.1``, ``017700000001`` are all 127.0.0.1."""
-    parts = host.split(".")
-    if parts[-1] == "" and len(parts) > 1:
-        parts.pop()
+    parts = host.removesuffix(".").split(".")
     if len(parts) > 4:
         raise URLError(f"{host!r} ends in a number but is not an IPv4 address (more than four parts)")
     numbers = []
@@ -185,18 +189,24 @@ def _ipv6(text: str) -> str:
 
 def _check_punycode(label: str) -> None:
     try:
-        decoded = label[4:].encode("ascii").decode("punycode")
-        valid = bool(decoded) and not decoded.isascii() and idna.ToASCII(decoded).decode("ascii") == label
+        decoded = label[4:].encode().decode("punycode")
+        if decoded and not decoded.isascii() and idna.ToASCII(decoded).decode() == label:
+            return
     except UnicodeError:
-        valid = False
-    if not valid:
-        raise URLError(f"{label!r} is not valid punycode")
+        pass
+    raise URLError(f"{label!r} is not valid punycode")
 
 
 def _label_to_ascii(label: str, full: bool) -> str:
     """One label: ASCII lower-cased, other labels mapped by IDNA; ``xn--`` results checked when ``full``."""
     if label.isascii():
         result = label.lower()
+    elif unassigned := sorted(char for char in set(label) if unicodedata.category(char) == "Cn"):
+        raise URLError(
+            f"{label!a} contains {', '.join(map(ascii, unassigned))}, unassigned in Unicode "
+            f"{unicodedata.unidata_version}: browsers refuse it; if it is assigned in a newer Unicode, give "
+            "the host in its xn-- (punycode) form"
+        )
     elif _DEVIATIONS & set(label):
         raise URLError(
             f"{label!a} contains {', '.join(map(ascii, sorted(_DEVIATIONS & set(label))))}, which "
@@ -228,6 +238,8 @@ def _domain_to_ascii(domain: str) -> str:
 
 def parse_host(text: str) -> str:
     """Section "host parser", for a special scheme: IPv6, then domain to ASCII, then IPv4."""
+    if not text:
+        raise URLError("an http(s) URL needs a host")
     if text.startswith("["):
         if not text.endswith("]"):
             raise URLError(f"{text!r}: an IPv6 address must end with ']'")
@@ -238,9 +250,8 @@ def parse_host(text: str) -> str:
         raise URLError(f"{text!r}: the percent-decoded host is not UTF-8") from None
     ascii_domain = _domain_to_ascii(domain)
     bad = sorted(set(ascii_domain) & _FORBIDDEN_DOMAIN)
-    if not ascii_domain or bad:
-        found = "is empty" if not ascii_domain else f"contains {''.join(bad)!r}"
-        raise URLError(f"the host {text!r} {found}, which a browser refuses")
+    if bad:  # (a label is never mapped to nothing: the IDNA codec refuses that)
+        raise URLError(f"the host {text!r} contains {''.join(bad)!r}, which a browser refuses")
     if _ends_in_a_number(ascii_domain):
         return _ipv4(ascii_domain)
     return ascii_domain
@@ -279,20 +290,18 @@ def _split_path(text: str) -> list[str]:
 
 def _split_rest(text: str) -> tuple[str, str | None]:
     """The path part and the query (None when there is no ``?``); the fragment is dropped."""
-    text = text.split("#", 1)[0]
-    path, question, query = text.partition("?")
+    path, question, query = text.partition("#")[0].partition("?")
     return path, (_percent_encode(query, _SPECIAL_QUERY_SET) if question else None)
 
 
 def _scheme(text: str) -> tuple[str, str] | None:
     """Section "scheme state": the lower-cased scheme and the rest, or None for a relative reference."""
-    colon = text.find(":")
-    if colon <= 0 or not text[0].isascii() or not text[0].isalpha():
+    scheme, colon, rest = text.partition(":")
+    if not (colon and scheme[:1].isalpha()):
         return None
-    scheme = text[:colon]
     if not all(char.isascii() and (char.isalnum() or char in "+-.") for char in scheme):
         return None
-    return scheme.lower(), text[colon + 1 :]
+    return scheme.lower(), rest
 
 
 def _authority(scheme: str, rest: str) -> URL:
@@ -311,15 +320,13 @@ def _authority(scheme: str, rest: str) -> URL:
     colon = hostport.find(":", bracket + 1)
     if colon >= 0:
         host_text, port_text = hostport[:colon], hostport[colon + 1 :]
-    if not host_text:
-        raise URLError("an http(s) URL needs a host")
     host = parse_host(host_text)
     port = _port(port_text, scheme)
     path_text, query = _split_rest(rest)
-    segments = _split_path(path_text[1:]) if path_text else [""]
-    path = _resolve_path(segments, [])
-    username, _, password = userinfo.partition(":")
-    return URL(scheme, host, port, "/" + "/".join(path), query, bool(username or password))
+    path = _resolve_path(_split_path(path_text[1:]), [])
+    # The username is what comes before the first ':', the password the rest: both are empty only here.
+    has_credentials = userinfo not in ("", ":")
+    return URL(scheme, host, port, "/" + "/".join(path), query, has_credentials)
 
 
 def _port(text: str, scheme: str) -> int | None:
@@ -352,7 +359,13 @@ def _relative(text: str, base: URL) -> URL:
 
 
 def parse(text: str, base: URL | None = None) -> URL:
-    """Section "basic URL parser", for http and https, optionally against ``base``."""
+    """Section "basic URL parser", for http and https, optionally against ``base``.
+
+    The parser reads Unicode scalar values, as a browser's USVString does: a
+    lone surrogate (a command-line byte that is not UTF-8 arrives as one)
+    becomes U+FFFD.
+    """
+    text = text.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
     text = text.strip(_C0_OR_SPACE).translate(_TAB_OR_NEWLINE)
     found = _scheme(text)
     if found is None:
@@ -362,7 +375,7 @@ def parse(text: str, base: URL | None = None) -> URL:
     scheme, rest = found
     if scheme not in SPECIAL_PORTS:
         raise URLError(f"the scheme {scheme!r} is not http or https")
-    if base is not None and base.scheme == scheme and rest[:2] != "//":
-        # "special relative or authority state": only two forward slashes start an authority.
+    if base is not None and base.scheme == scheme:
+        # "special relative or authority state": _relative starts the authority after two slashes.
         return _relative(rest, base)
     return _authority(scheme, rest.lstrip("/\\"))

@@ -58,7 +58,7 @@ def check_settings(app_configs: Sequence[Any] | None = None, **kwargs: Any) -> l
 
 def check_middleware(app_configs: Sequence[Any] | None = None, **kwargs: Any) -> list[CheckMessage]:
     """CorsMiddleware must come before the middleware that answer or refuse requests."""
-    middleware = list(getattr(settings, "MIDDLEWARE", None) or ())
+    middleware = list(settings.MIDDLEWARE or ())  # Django's defaults define it; a project may set None
     position = next((i for i, path in enumerate(middleware) if path in MIDDLEWARE_PATHS), None)
     if position is None:
         if not any(name == conf.CORS_DICT or name.startswith("CORS_") for name in dir(settings)):
@@ -96,7 +96,7 @@ def check_views(app_configs: Sequence[Any] | None = None, **kwargs: Any) -> list
     if not views:
         return []
     messages = []
-    middleware = getattr(settings, "MIDDLEWARE", None) or ()
+    middleware = settings.MIDDLEWARE or ()
     if not any(path in MIDDLEWARE_PATHS for path in middleware):
         messages.append(
             Error(

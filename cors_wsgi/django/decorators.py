@@ -73,14 +73,17 @@ def view_options(view: Callable[..., Any], method: str) -> ViewOptions | None:
     """
     options = _recorded(view)
     view_class = getattr(view, "view_class", None)
-    if options is not None or view_class is None:
+    if view_class is None:
         return options
+    dispatch = _recorded(view_class.dispatch)
+    if options is not None and options is not dispatch:
+        return options  # @cors around as_view() itself (as_view() copies dispatch's attributes onto the view)
     name = method.lower()
-    if name in getattr(view_class, "http_method_names", ()):
+    if name in view_class.http_method_names:
         options = _recorded(getattr(view_class, name, None))
-    if options is None:
-        options = _recorded(getattr(view_class, "dispatch", None))
-    return options if options is not None else _recorded(view_class)
+        if options is not None:
+            return options
+    return dispatch if dispatch is not None else _recorded(view_class)
 
 
 def _recorded(target: object) -> ViewOptions | None:
@@ -97,10 +100,10 @@ def decorated_views(patterns: Any, prefix: str = "") -> Iterator[tuple[str, View
             route = prefix + str(pattern.pattern)
             callback = pattern.callback
             view_class = getattr(callback, "view_class", None)
+            # as_view() copies dispatch's attributes onto the callback: a decorated dispatch is found there.
             found = [_recorded(callback), _recorded(view_class)]
             if view_class is not None:
-                names = ("dispatch", *getattr(view_class, "http_method_names", ()))
-                found += [_recorded(getattr(view_class, name, None)) for name in names]
+                found += [_recorded(getattr(view_class, name, None)) for name in view_class.http_method_names]
             seen: list[ViewOptions] = []
             for options in found:
                 if options is not None and not any(options is other for other in seen):
