@@ -18,7 +18,8 @@ from typing import Any, Union
 from .decision import Decision, Header, decide_actual, decide_preflight
 from .engine import Engine, Resolver, ResourceRules, error_answer, is_async_callable
 from .errors import ConfigError
-from .logs import logger
+from .logs import is_enabled_for
+from .origins import MAX_ORIGIN_LENGTH
 from .vary import merge_headers
 
 __all__ = ["CORSMiddleware", "Environ", "Resolver", "ResourceRules", "WSGIApp"]
@@ -67,14 +68,18 @@ class CORSMiddleware(Engine[WSGIApp, Environ]):
                 environ.get("HTTP_ACCESS_CONTROL_REQUEST_HEADERS"),
                 environ.get("HTTP_ACCESS_CONTROL_REQUEST_PRIVATE_NETWORK") == "true",
             )
-            if not decision.allowed and logger.isEnabledFor(INFO):
+            if not decision.allowed and is_enabled_for(INFO):
                 self.log_refusal(decision, requested, environ, INFO)
             if not self.preflight_passthrough:
                 return self._answer_preflight(decision, requested, environ, start_response)
         else:
-            decision = decide_actual(policy, origin)
+            # The memo first (length checked before hashing): a call to decide_actual
+            # costs a request about as much as the lookup it makes.
+            decision = policy.memo.get(origin) if len(origin) <= MAX_ORIGIN_LENGTH else None
+            if decision is None:
+                decision = decide_actual(policy, origin)
             # A refused actual request may well be same-origin: DEBUG only.
-            if not decision.allowed and logger.isEnabledFor(DEBUG):
+            if not decision.allowed and is_enabled_for(DEBUG):
                 self.log_refusal(decision, environ.get("REQUEST_METHOD", ""), environ, DEBUG)
         if announce is None:
             headers = decision.headers
