@@ -75,9 +75,8 @@ class CORSMiddleware(Engine[WSGIApp, Environ]):
         else:
             # The memo first (length checked before hashing): a call to decide_actual
             # costs a request about as much as the lookup it makes.
-            decision = policy.memo.get(origin) if len(origin) <= MAX_ORIGIN_LENGTH else None
-            if decision is None:
-                decision = decide_actual(policy, origin)
+            known = policy.memo.get(origin) if len(origin) <= MAX_ORIGIN_LENGTH else None
+            decision = known if known is not None else decide_actual(policy, origin)
             # A refused actual request may well be same-origin: DEBUG only.
             if not decision.allowed and is_enabled_for(DEBUG):
                 self.log_refusal(decision, environ.get("REQUEST_METHOD", ""), environ, DEBUG)
