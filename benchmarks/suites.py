@@ -105,10 +105,12 @@ def comparison(settings: Settings, stack: str) -> dict[str, Any]:
     responses: dict[str, Any] = {}
     ratios: dict[str, dict[str, float]] = {}
     for scenario in SCENARIOS.values():
-        if scenario.subdomains and stack != "wsgi":
+        if (scenario.subdomains or scenario.origins > 1) and stack != "wsgi":
             continue
         cases = [
-            Case(variant, AppSpec(variant, subdomains=scenario.subdomains), scenario)
+            Case(
+                variant, AppSpec(variant, origins=scenario.origins, subdomains=scenario.subdomains), scenario
+            )
             for variant in variants
             if variant not in skipped
         ]
