@@ -163,20 +163,27 @@ def scaling(settings: Settings) -> dict[str, Any]:
         [allowed, refused],
         "core",
     )
+    # The bare app too: decoding a fresh megabyte (as a server does) costs the same without us.
     curves["acrh_bytes"] = {
         "counts": list(settings.acrh_sizes),
         "variants": {
-            "core": {
+            variant: {
                 "preflight": _points(
                     settings,
                     [
-                        Case(f"core-{size}", AppSpec("core"), acrh_scenario(size))
+                        Case(f"{variant}-{size}", AppSpec(variant), acrh_scenario(size))
                         for size in settings.acrh_sizes
                     ],
                 )
             }
+            for variant in ("core", "bare")
         },
     }
+    for ours, bare in zip(
+        *(curves["acrh_bytes"]["variants"][v]["preflight"] for v in ("core", "bare")), strict=True
+    ):
+        if "instructions" in ours:
+            ours["added_instructions"] = ours["instructions"] - bare["instructions"]
     reason = missing("flask_ext")
     if reason is None:
         curves["resource_patterns"] = _curve(
