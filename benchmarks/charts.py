@@ -11,6 +11,8 @@ matplotlib.use("Agg")
 
 import matplotlib.pyplot as plt
 
+from .variants import FLOOR
+
 # Stable ids and no date: a re-run with the same numbers gives the same file.
 plt.rcParams["svg.hashsalt"] = "cors-wsgi-bench"
 _METADATA = {"Date": None}
@@ -21,7 +23,9 @@ _LABELS = {
     "flask_ext": "flask_ext",
     "flask_cors": "flask-cors 6",
     "bare": "bare WSGI app",
-    "vary_floor": "Vary floor",
+    "vary_floor": "Vary-only class (floor)",
+    "vary_fn_floor": "Vary-only function (floor)",
+    "pass_floor": "pass-through function (floor)",
     "plain": "plain Flask",
 }
 
@@ -35,7 +39,8 @@ def _metric(entry: dict[str, float], counted: str, timed: str) -> tuple[float, s
 def comparison_chart(comparison: dict[str, Any], path: Path, title: str) -> Path | None:
     """Added cost over the baseline, ours beside the peer's, per scenario."""
     scenarios = comparison.get("scenarios", {})
-    variants = [v for v in (comparison.get("ours"), comparison.get("peer")) if v]
+    floor = [FLOOR] if any(FLOOR in m for m in scenarios.values()) else []
+    variants = [v for v in (comparison.get("ours"), comparison.get("peer"), *floor) if v]
     if not scenarios or not variants:
         return None
     names = list(scenarios)
@@ -86,24 +91,26 @@ def scaling_chart(curves: dict[str, Any], path: Path) -> Path | None:
 
 
 def server_chart(server: dict[str, Any], path: Path) -> Path | None:
-    """Requests per second and p99 latency under wrk, per variant."""
-    results = server.get("results", {})
-    if not results:
+    """Median requests per second under wrk, with the rounds' spread, per scenario and variant."""
+    scenarios = server.get("scenarios", {})
+    if not scenarios:
         return None
-    variants = list(results)
-    labels = [_LABELS.get(v, v) for v in variants]
-    figure, (left, right) = plt.subplots(1, 2, figsize=(9, 3.4))
-    bars = left.barh(labels, [results[v]["requests_per_second"] for v in variants])
-    left.bar_label(bars, fmt="{:,.0f}", fontsize=7)
-    left.set_xlabel("requests per second (higher is better)")
-    left.invert_yaxis()
-    bars = right.barh(labels, [results[v]["p99_ms"] for v in variants], color="tab:orange")
-    right.bar_label(bars, fmt="{:.2f}", fontsize=7)
-    right.set_xlabel("p99 latency, ms (lower is better)")
-    right.invert_yaxis()
+    figure, axes_list = plt.subplots(1, len(scenarios), figsize=(4.6 * len(scenarios), 3.4), squeeze=False)
+    for axes, (scenario, by_variant) in zip(axes_list[0], scenarios.items(), strict=True):
+        variants = list(by_variant)
+        medians = [by_variant[v]["median_rps"] for v in variants]
+        spread = [
+            [m - by_variant[v]["min_rps"] for v, m in zip(variants, medians, strict=True)],
+            [by_variant[v]["max_rps"] - m for v, m in zip(variants, medians, strict=True)],
+        ]
+        bars = axes.barh([_LABELS.get(v, v) for v in variants], medians, xerr=spread, capsize=3)
+        axes.bar_label(bars, fmt="{:,.0f}", fontsize=7, padding=8)
+        axes.set_xlabel("requests per second: median, min-max (higher is better)", fontsize=8)
+        axes.set_title(scenario, fontsize=9)
+        axes.invert_yaxis()
     figure.suptitle(
-        f"gunicorn, 2 sync workers; wrk {server['threads']} threads, {server['connections']} connections, "
-        f"{server['duration_s']} s each",
+        f"gunicorn, 2 sync workers; wrk -t{server['threads']} -c{server['connections']}, "
+        f"{server['rounds']} interleaved rounds of {server['duration_s']} s",
         fontsize=9,
     )
     return _save(figure, path)

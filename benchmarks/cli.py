@@ -16,7 +16,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from . import report
+from . import report, tables
 from .measure import ROOT, callgrind_available
 from .server import server_suite
 from .suites import Settings, comparison, scaling
@@ -29,9 +29,10 @@ CHARTS = ROOT / "docs" / "_static" / "bench"
 def run_parts(
     settings: Settings,
     parts: tuple[str, ...],
-    server_duration: int = 10,
+    server_duration: int = 5,
     done: Callable[[str, Any], None] | None = None,
     earlier: dict[str, Any] | None = None,
+    server_rounds: int = 5,
 ) -> dict[str, Any]:
     """Every requested part's results, and the targets judged on them.
 
@@ -41,7 +42,7 @@ def run_parts(
     suites: dict[str, Callable[[], Any]] = {
         "comparison": lambda: {stack: comparison(settings, stack) for stack in ("wsgi", "flask")},
         "scaling": lambda: scaling(settings),
-        "server": lambda: server_suite(duration=server_duration),
+        "server": lambda: server_suite(duration=server_duration, rounds=server_rounds),
     }
     results: dict[str, Any] = {}
     for part in parts:
@@ -49,10 +50,10 @@ def run_parts(
         if done is not None:
             done(part, results[part])
     known = {**(earlier or {}), **results}
-    if "comparison" in known:
+    if {"comparison", "scaling", "server"} & set(known):
         results["targets"] = [
             dataclasses.asdict(t) | {"verdict": t.verdict}
-            for t in report.targets(known["comparison"], known.get("scaling"))
+            for t in report.targets(known.get("comparison", {}), known.get("scaling"), known.get("server"))
         ]
         if done is not None:
             done("targets", results["targets"])
@@ -82,7 +83,8 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--no-callgrind", action="store_true", help="skip instruction counts")
     parser.add_argument("--no-charts", action="store_true", help="do not draw the SVG charts")
     parser.add_argument("--jobs", type=int, default=2, help="valgrind processes at a time")
-    parser.add_argument("--server-duration", type=int, default=10, help="seconds of wrk per variant")
+    parser.add_argument("--server-duration", type=int, default=5, help="seconds of each wrk run")
+    parser.add_argument("--server-rounds", type=int, default=5, help="interleaved rounds of the server suite")
     parser.add_argument("--output", type=Path, help=f"where the JSON goes (default {RESULTS})")
     parser.add_argument("--charts-dir", type=Path, default=CHARTS)
     return parser
@@ -115,7 +117,11 @@ def main(argv: list[str] | None = None) -> int:
             print("wrote", report.write(output, part, payload, meta), flush=True)
 
     earlier = _earlier(output, parts) if output is not None else {}
-    results = run_parts(settings, parts, args.server_duration, done, earlier)
+    results = run_parts(settings, parts, args.server_duration, done, earlier, args.server_rounds)
+    if output is not None:
+        # From the JSON just written, so that the committed tables are its rendering.
+        for path in tables.write(tables.load_results(output), args.charts_dir):
+            print("wrote", path)
     if not (args.no_charts or args.quick):
         if _has_matplotlib():
             for path in draw({**earlier, **results}, args.charts_dir):
@@ -170,11 +176,18 @@ def _print(results: dict[str, Any]) -> None:
                 print(f"  {variant} {scenario}: " + ", ".join(f"{v:,.0f}" for v in values) + f" {unit}")
     server = results.get("server")
     if server is not None:
-        print("\n== server (gunicorn 2 sync workers, wrk) ==")
-        if "skipped" in server and "results" not in server:
+        print(f"\n== server (gunicorn sync workers, wrk, {server.get('rounds', 0)} interleaved rounds) ==")
+        if "skipped" in server and "scenarios" not in server:
             print("  skipped:", server["skipped"])
-        for variant, values in server.get("results", {}).items():
-            print(f"  {variant:10} {values['requests_per_second']:,.0f} req/s  p99 {values['p99_ms']:.2f} ms")
+        for scenario, by_variant in server.get("scenarios", {}).items():
+            for variant, v in by_variant.items():
+                share = v.get("median_share_of_bare")
+                print(
+                    f"  {scenario:10} {variant:10} median {v['median_rps']:,.0f} req/s"
+                    f" ({v['min_rps']:,.0f}-{v['max_rps']:,.0f})"
+                    + ("" if share is None else f", {share:.3f} x bare")
+                    + f", p99 {v['median_p99_ms']:.2f} ms"
+                )
     if "targets" in results:
         print("\n== targets ==")
         for target in results["targets"]:

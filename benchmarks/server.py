@@ -1,23 +1,32 @@
 """Real-server load: gunicorn (2 sync workers) on 127.0.0.1, driven by wrk for a bounded time.
 
-Each variant gets its own server on a free port, one after the other; every
-server is stopped before the next starts, and on any error.
+Each variant gets its own server on a free loopback port; all are stopped at
+the end, and on any error.
 """
 
 from __future__ import annotations
 
 import os
+import random
 import re
 import shutil
 import signal
 import socket
+import statistics
 import subprocess
 import sys
+import tempfile
 import time
+from pathlib import Path
 from typing import Any
 
 from .measure import ROOT
-from .variants import ALLOWED_ORIGIN, FLASK_VARIANTS, FLOOR, PATH, WSGI_VARIANTS, AppSpec, missing
+from .variants import ALLOWED_ORIGIN, FLASK_VARIANTS, FLOORS, PATH, WSGI_VARIANTS, AppSpec, missing
+
+#: The requests sent: an allowed simple GET and a granted preflight, both with an allowed Origin.
+SERVER_SCENARIOS = ("allowed", "preflight")
+#: gunicorn's sync workers: one per core of the machine the numbers come from.
+WORKERS = 2
 
 _UNITS = {"us": 1e-3, "ms": 1.0, "s": 1e3}
 
@@ -38,17 +47,29 @@ def free_port() -> int:
         return port
 
 
-def wrk_command(port: int, duration: int, threads: int, connections: int) -> list[str]:
+def wrk_command(port: int, duration: int, threads: int, connections: int, script: Path) -> list[str]:
     return [
         "wrk",
         f"-t{threads}",
         f"-c{connections}",
         f"-d{duration}s",
         "--latency",
-        "-H",
-        f"Origin: {ALLOWED_ORIGIN}",
+        "-s",
+        str(script),
         f"http://127.0.0.1:{port}{PATH}",
     ]
+
+
+def wrk_script(scenario: str) -> str:
+    """The Lua that makes wrk send ``scenario``'s request (method and CORS headers)."""
+    lines = [f'wrk.headers["Origin"] = "{ALLOWED_ORIGIN}"']
+    if scenario == "preflight":
+        lines += [
+            'wrk.method = "OPTIONS"',
+            'wrk.headers["Access-Control-Request-Method"] = "PUT"',
+            'wrk.headers["Access-Control-Request-Headers"] = "content-type"',
+        ]
+    return "\n".join(lines) + "\n"
 
 
 def parse_wrk(output: str) -> dict[str, float]:
@@ -90,12 +111,12 @@ def _stop(process: subprocess.Popen[bytes]) -> None:
             process.wait()
 
 
-def load(spec: AppSpec, duration: int, threads: int, connections: int) -> dict[str, Any]:
-    """Serve ``spec`` with gunicorn, run wrk against it, stop the server."""
+def start(spec: AppSpec) -> tuple[subprocess.Popen[bytes], int]:
+    """A gunicorn serving ``spec`` on a free loopback port, listening."""
     port = free_port()
     gunicorn = [
         os.path.join(os.path.dirname(sys.executable), "gunicorn"),
-        "--workers=2",
+        f"--workers={WORKERS}",
         "--worker-class=sync",
         f"--bind=127.0.0.1:{port}",
         "--log-level=warning",
@@ -105,37 +126,81 @@ def load(spec: AppSpec, duration: int, threads: int, connections: int) -> dict[s
     process = subprocess.Popen(gunicorn, cwd=ROOT, env=env)
     try:
         _wait_listening(port, process, timeout=30)
-        command = wrk_command(port, duration, threads, connections)
-        done = subprocess.run(command, check=True, capture_output=True, text=True, timeout=duration + 30)
-        return {**parse_wrk(done.stdout), "wrk": " ".join(command)}
-    finally:
+    except BaseException:
         _stop(process)
+        raise
+    return process, port
 
 
-def server_suite(duration: int = 10, threads: int = 2, connections: int = 20) -> dict[str, Any]:
-    """Every available variant under load, an allowed simple GET with Origin.
+def server_suite(
+    duration: int = 5, rounds: int = 5, threads: int = 2, connections: int = 4, seed: int = 7
+) -> dict[str, Any]:
+    """Every available variant under wrk, in interleaved rounds, for an allowed GET and a preflight.
 
-    The Vary floor is left out: it is a reference for instruction counts, not
-    a middleware anyone would serve.
+    Every server starts first and idles while another is loaded; each round
+    runs every (scenario, variant) pair once, in a shuffled order, so that a
+    slow minute of the shared machine hits every variant alike. The Vary
+    floors are left out: they are references for instruction counts, not
+    middlewares anyone would serve. Bounded: rounds x pairs x duration seconds.
     """
     reason = tools_missing()
     if reason is not None:
         return {"skipped": reason}
-    results: dict[str, Any] = {}
-    skipped: dict[str, str] = {}
-    for variant in (*WSGI_VARIANTS, *FLASK_VARIANTS):
-        if variant == FLOOR:
-            continue
-        why = missing(variant)
-        if why is not None:
-            skipped[variant] = why
-            continue
-        results[variant] = load(AppSpec(variant), duration, threads, connections)
+    variants = [v for v in (*WSGI_VARIANTS, *FLASK_VARIANTS) if v not in FLOORS and missing(v) is None]
+    skipped = {v: why for v in (*WSGI_VARIANTS, *FLASK_VARIANTS) if (why := missing(v)) is not None}
+    pairs = [(scenario, variant) for scenario in SERVER_SCENARIOS for variant in variants]
+    runs: dict[str, dict[str, list[dict[str, float]]]] = {
+        s: {v: [] for v in variants} for s in SERVER_SCENARIOS
+    }
+    servers: dict[str, tuple[subprocess.Popen[bytes], int]] = {}
+    shuffler = random.Random(seed)
+    with tempfile.TemporaryDirectory(prefix="bench-wrk-") as tmp:
+        scripts = {s: Path(tmp) / f"{s}.lua" for s in SERVER_SCENARIOS}
+        for scenario, script in scripts.items():
+            script.write_text(wrk_script(scenario), encoding="ascii")
+        try:
+            for variant in variants:
+                servers[variant] = start(AppSpec(variant))
+            for _ in range(rounds):
+                shuffler.shuffle(pairs)
+                for scenario, variant in pairs:
+                    command = wrk_command(
+                        servers[variant][1], duration, threads, connections, scripts[scenario]
+                    )
+                    done = subprocess.run(
+                        command, check=True, capture_output=True, text=True, timeout=duration + 30
+                    )
+                    runs[scenario][variant].append(parse_wrk(done.stdout))
+        finally:
+            for process, _port in servers.values():
+                _stop(process)
     return {
-        "gunicorn": "--workers=2 --worker-class=sync --bind=127.0.0.1:<free port>",
+        "gunicorn": f"--workers={WORKERS} --worker-class=sync --bind=127.0.0.1:<free port>",
+        "wrk": f"-t{threads} -c{connections} -d{duration}s --latency -s <scenario>.lua",
         "duration_s": duration,
+        "rounds": rounds,
         "threads": threads,
         "connections": connections,
-        "results": results,
+        "scenarios": {scenario: _summarize(by_variant) for scenario, by_variant in runs.items()},
         "skipped": skipped,
     }
+
+
+def _summarize(by_variant: dict[str, list[dict[str, float]]]) -> dict[str, dict[str, Any]]:
+    """Median, spread and runs of each variant; its share of the bare app's rate, paired by round."""
+    bare = [run["requests_per_second"] for run in by_variant.get("bare", [])]
+    summary: dict[str, dict[str, Any]] = {}
+    for variant, variant_runs in by_variant.items():
+        rates = [run["requests_per_second"] for run in variant_runs]
+        entry: dict[str, Any] = {
+            "median_rps": statistics.median(rates),
+            "min_rps": min(rates),
+            "max_rps": max(rates),
+            "median_p99_ms": statistics.median(run["p99_ms"] for run in variant_runs),
+            "non_2xx": sum(run["non_2xx"] for run in variant_runs),
+            "rps": rates,
+        }
+        if bare:
+            entry["median_share_of_bare"] = statistics.median(r / b for r, b in zip(rates, bare, strict=True))
+        summary[variant] = entry
+    return summary

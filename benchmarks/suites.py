@@ -105,10 +105,12 @@ def comparison(settings: Settings, stack: str) -> dict[str, Any]:
     responses: dict[str, Any] = {}
     ratios: dict[str, dict[str, float]] = {}
     for scenario in SCENARIOS.values():
-        if scenario.subdomains and stack != "wsgi":
+        if (scenario.subdomains or scenario.origins > 1) and stack != "wsgi":
             continue
         cases = [
-            Case(variant, AppSpec(variant, subdomains=scenario.subdomains), scenario)
+            Case(
+                variant, AppSpec(variant, origins=scenario.origins, subdomains=scenario.subdomains), scenario
+            )
             for variant in variants
             if variant not in skipped
         ]
@@ -161,20 +163,27 @@ def scaling(settings: Settings) -> dict[str, Any]:
         [allowed, refused],
         "core",
     )
+    # The bare app too: decoding a fresh megabyte (as a server does) costs the same without us.
     curves["acrh_bytes"] = {
         "counts": list(settings.acrh_sizes),
         "variants": {
-            "core": {
+            variant: {
                 "preflight": _points(
                     settings,
                     [
-                        Case(f"core-{size}", AppSpec("core"), acrh_scenario(size))
+                        Case(f"{variant}-{size}", AppSpec(variant), acrh_scenario(size))
                         for size in settings.acrh_sizes
                     ],
                 )
             }
+            for variant in ("core", "bare")
         },
     }
+    for ours, bare in zip(
+        *(curves["acrh_bytes"]["variants"][v]["preflight"] for v in ("core", "bare")), strict=True
+    ):
+        if "instructions" in ours:
+            ours["added_instructions"] = ours["instructions"] - bare["instructions"]
     reason = missing("flask_ext")
     if reason is None:
         curves["resource_patterns"] = _curve(

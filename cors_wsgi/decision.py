@@ -43,20 +43,22 @@ def decide_actual(policy: CORSPolicy, origin: str | None) -> Decision:
     """The decision for a request that is not a preflight (any method).
 
     Every request value is length-checked before it is hashed for a lookup:
-    hashing a fresh megabyte costs a thousand times a real header.
+    hashing a fresh megabyte costs a thousand times a real header. An
+    adapter may look the origin up in ``policy.memo`` itself first (a call
+    costs a request about as much as the lookup); this is the rest.
     """
     if origin is None:
         return policy.no_origin_decision
     if len(origin) > MAX_ORIGIN_LENGTH:
         return _actual(policy, origin)
-    decision = policy.granted_decisions.get(origin)
-    if decision is not None:
-        return decision
     memo = policy.memo
-    if memo is None:
-        return _actual(policy, origin)
     decision = memo.get(origin)
-    return decision if decision is not None else remember(memo, origin, _actual(policy, origin))
+    if decision is None:
+        decision = policy.granted_decisions.get(origin) or _actual(policy, origin)
+        if policy.remembers:
+            # An exact grant is remembered too, so that one lookup finds any repeat.
+            remember(memo, origin, decision)
+    return decision
 
 
 def _actual(policy: CORSPolicy, origin: str) -> Decision:
@@ -80,7 +82,7 @@ def decide_preflight(
     """The decision for a preflight: OPTIONS, Origin and Access-Control-Request-Method."""
     memo = policy.memo
     if (
-        memo is None
+        not policy.remembers
         or len(origin) > MAX_ORIGIN_LENGTH
         or len(request_method) > MAX_METHOD_LENGTH
         or (request_headers is not None and len(request_headers) > MAX_HEADER_LIST_LENGTH)

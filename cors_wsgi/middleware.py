@@ -18,7 +18,8 @@ from typing import Any, Union
 from .decision import Decision, Header, RequestFacts, decide_actual, decide_preflight
 from .engine import Engine, Resolver, ResourceRules, error_answer, is_async_callable, request_facts
 from .errors import ConfigError
-from .logs import logger
+from .logs import is_enabled_for
+from .origins import MAX_ORIGIN_LENGTH
 from .vary import merge_headers
 
 __all__ = ["CORSMiddleware", "Environ", "Resolver", "ResourceRules", "WSGIApp"]
@@ -79,16 +80,19 @@ class CORSMiddleware(Engine[WSGIApp, Environ]):
             )
             if report is not None:
                 self.report(report, policy, decision, environ)
-            if not decision.allowed and logger.isEnabledFor(INFO):
+            if not decision.allowed and is_enabled_for(INFO):
                 self.log_refusal(decision, requested, environ, INFO)
             if not self.preflight_passthrough:
                 return self._answer_preflight(decision, requested, environ, start_response)
         else:
-            decision = decide_actual(policy, origin)
+            # The memo first (length checked before hashing): a call to decide_actual
+            # costs a request about as much as the lookup it makes.
+            known = policy.memo.get(origin) if len(origin) <= MAX_ORIGIN_LENGTH else None
+            decision = known if known is not None else decide_actual(policy, origin)
             if report is not None:
                 self.report(report, policy, decision, environ)
             # A refused actual request may well be same-origin: DEBUG only.
-            if not decision.allowed and logger.isEnabledFor(DEBUG):
+            if not decision.allowed and is_enabled_for(DEBUG):
                 self.log_refusal(decision, environ.get("REQUEST_METHOD", ""), environ, DEBUG)
         if announce is None:
             headers = decision.headers

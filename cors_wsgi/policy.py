@@ -106,6 +106,7 @@ class CORSPolicy:
         "origins",
         "preflight_headers",
         "preflight_refusal_headers",
+        "remembers",
         "wildcard_headers",
     )
 
@@ -134,9 +135,12 @@ class CORSPolicy:
     """The grant of each exact origin, built once so that requests allocate nothing."""
     granted_preflights: Mapping[str, Decision]
     """Each exact origin's preflight grant, when it does not depend on what was requested."""
-    memo: Memo | None
-    """Decisions already made for this policy (see ``cors_wsgi.memo``); None when a callable
-    origin check takes part, since its answer may change (its own ``ttl_cache`` decides)."""
+    memo: Memo
+    """Decisions already made for this policy (see ``cors_wsgi.memo``), looked up before any
+    other work; empty for good when ``remembers`` is false."""
+    remembers: bool
+    """Whether decisions go into ``memo``: not when a callable origin check takes part, since
+    its answer may change (its own ``ttl_cache`` decides)."""
 
     def __init__(self, **options: Unpack[PolicyOptions]) -> None:
         reject_unknown(options, OPTION_NAMES, "CORSPolicy")
@@ -223,7 +227,8 @@ class CORSPolicy:
                 )
         set_(self, "granted_decisions", MappingProxyType(granted))
         set_(self, "granted_preflights", MappingProxyType(granted_preflights))
-        set_(self, "memo", None if origins.callables else new_memo())
+        set_(self, "memo", new_memo())
+        set_(self, "remembers", not origins.callables)
 
     def __setattr__(self, name: str, value: object) -> None:
         raise AttributeError(f"CORSPolicy is immutable; use replace({name}=...)")

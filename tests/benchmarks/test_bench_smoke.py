@@ -17,7 +17,7 @@ import pytest
 from benchmarks import report
 from benchmarks.cli import draw, run_parts
 from benchmarks.measure import parse_callgrind_total
-from benchmarks.server import parse_wrk
+from benchmarks.server import _summarize, parse_wrk, wrk_script
 from benchmarks.suites import Settings
 from benchmarks.variants import SCENARIOS, AppSpec, build, environ, missing, probe
 
@@ -41,13 +41,15 @@ def results() -> dict[str, object]:
 
 def test_comparison_covers_every_scenario_and_available_variant(results: dict[str, dict]) -> None:
     stacks = {
-        "wsgi": ("bare", "vary_floor", "core", "wsgicors"),
+        "wsgi": ("bare", "pass_floor", "vary_fn_floor", "vary_floor", "core", "wsgicors"),
         "flask": ("plain", "flask_ext", "flask_cors"),
     }
     for stack, variants in stacks.items():
         data = results["comparison"][stack]
-        # Subdomain patterns are compared on the WSGI stack only.
-        expected = {name for name, s in SCENARIOS.items() if stack == "wsgi" or not s.subdomains}
+        # Subdomain patterns and long origin lists are compared on the WSGI stack only.
+        expected = {
+            name for name, s in SCENARIOS.items() if stack == "wsgi" or not (s.subdomains or s.origins > 1)
+        }
         assert set(data["scenarios"]) == expected
         for variant in variants:
             reason = missing(variant)
@@ -77,7 +79,11 @@ def test_scaling_has_one_point_per_count(results: dict[str, dict]) -> None:
 
 def test_every_target_has_a_verdict(results: dict[str, list[dict]]) -> None:
     verdicts = {t["name"]: t["verdict"] for t in results["targets"]}
-    assert len(verdicts) == 10
+    wsgi, flask = results["comparison"]["wsgi"]["scenarios"], results["comparison"]["flask"]["scenarios"]
+    preflights = [name for name in flask if name.startswith("preflight")]
+    assert len(verdicts) == len(wsgi) + len(flask) + len(preflights) + 4
+    assert "core adds <= wsgicors (exact_10000)" in verdicts
+    assert "flask_ext answers cheaper than plain Flask (preflight_no_acrh)" in verdicts
     assert set(verdicts.values()) <= {"PASS", "FAIL", "SKIP"}
 
 
@@ -145,8 +151,40 @@ def test_vary_floor_only_appends_vary_origin(scenario: str) -> None:
     assert headers == [*bare_headers, ("Vary", "Origin")]
 
 
-def test_targets_for_vary_scenarios_report_the_floor(results: dict[str, list[dict]]) -> None:
+def test_core_targets_report_the_floors(results: dict[str, list[dict]]) -> None:
     details = {target["name"]: target["detail"] for target in results["targets"]}
-    for scenario in ("refused", "no_origin"):
-        assert "floor for sending Vary: Origin +" in details[f"core adds <= wsgicors ({scenario})"]
-    assert "floor" not in details["core adds <= wsgicors (allowed)"]
+    for scenario in ("allowed", "refused", "no_origin"):
+        detail = details[f"core adds <= wsgicors ({scenario})"]
+        assert "floors pass_floor +" in detail
+        assert "vary_fn_floor +" in detail
+        assert "vary_floor +" in detail
+
+
+@pytest.mark.parametrize("variant", ["pass_floor", "vary_fn_floor"])
+def test_function_floors_answer_like_their_reference(variant: str) -> None:
+    spec = AppSpec(variant)
+    env = environ(spec, SCENARIOS["allowed"])
+    bare_status, bare_headers = probe(build(AppSpec("bare")), env)
+    status, headers = probe(build(spec), env)
+    assert status == bare_status
+    vary = [("Vary", "Origin")] if variant == "vary_fn_floor" else []
+    assert headers == [*bare_headers, *vary]
+
+
+def test_server_rounds_are_summarized_with_spread_and_paired_share() -> None:
+    runs = {
+        "bare": [{"requests_per_second": r, "p99_ms": 1.0, "non_2xx": 0.0} for r in (100.0, 200.0, 300.0)],
+        "core": [{"requests_per_second": r, "p99_ms": 2.0, "non_2xx": 0.0} for r in (99.0, 150.0, 300.0)],
+    }
+    summary = _summarize(runs)
+    assert summary["core"]["median_rps"] == 150.0
+    assert (summary["core"]["min_rps"], summary["core"]["max_rps"]) == (99.0, 300.0)
+    assert summary["core"]["median_share_of_bare"] == 0.99
+    assert summary["bare"]["median_share_of_bare"] == 1.0
+
+
+def test_preflight_wrk_script_sends_options_with_the_cors_request_headers() -> None:
+    script = wrk_script("preflight")
+    assert 'wrk.method = "OPTIONS"' in script
+    assert '"Access-Control-Request-Method"] = "PUT"' in script
+    assert "wrk.method" not in wrk_script("allowed")

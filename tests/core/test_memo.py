@@ -121,6 +121,30 @@ def test_reconfigured_policy_starts_with_an_empty_memo() -> None:
     assert not decide_actual(middleware.policy, "https://a.example.com").allowed
 
 
+def test_exact_grant_is_remembered_so_one_lookup_finds_it() -> None:
+    policy = CORSPolicy(allow_origins=["https://app.example.com"])
+    decision = decide_actual(policy, "https://app.example.com")
+    assert decision is policy.granted_decisions["https://app.example.com"]
+    assert policy.memo["https://app.example.com"] is decision
+
+
+def test_policy_with_a_callable_check_remembers_nothing() -> None:
+    policy = CORSPolicy(allow_origins=["https://app.example.com", lambda origin: origin.endswith(".test")])
+    assert not policy.remembers
+    assert decide_actual(policy, "https://app.example.com").allowed
+    assert decide_actual(policy, "https://a.test").allowed
+    assert not decide_actual(policy, "https://evil.example.net").allowed
+    assert decide_preflight(policy, "https://a.test", "GET").allowed
+    assert policy.memo == {}
+
+
+def test_over_long_origin_is_never_a_memo_key() -> None:
+    middleware = CORSMiddleware(text_app(), allow_origins=["https://*.example.com"])
+    origin = "https://" + "a" * 2000 + ".example.com"
+    assert ("Vary", "Origin") in _get(middleware, origin)
+    assert middleware.policy.memo == {}
+
+
 def test_policy_memo_cannot_be_replaced() -> None:
     policy = CORSPolicy(allow_origins=["https://*.example.com"])
     with pytest.raises(AttributeError, match="immutable"):

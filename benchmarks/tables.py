@@ -1,0 +1,172 @@
+"""The tables of docs/benchmarks.rst, rendered from the results JSON (never typed by hand).
+
+``python -m benchmarks`` writes them next to the charts as ``*.inc`` files
+that the page includes; ``tests/benchmarks/test_tables.py`` checks that the
+committed files are the rendering of the committed JSON.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from .variants import FLOORS
+
+RESULT_PARTS = ("comparison", "scaling", "server", "targets")
+
+_NAMES = {
+    "core": "cors_wsgi",
+    "wsgicors": "wsgicors",
+    "flask_ext": "flask_ext",
+    "flask_cors": "flask-cors",
+    "bare": "bare app",
+    "plain": "plain Flask",
+    "pass_floor": "pass-through function",
+    "vary_fn_floor": "Vary-only function",
+    "vary_floor": "Vary-only class",
+}
+
+
+def load_results(directory: Path) -> dict[str, Any]:
+    """Every part found in ``directory`` (``comparison.json`` ...), without its ``meta``."""
+    found: dict[str, Any] = {}
+    for part in RESULT_PARTS:
+        path = directory / f"{part}.json"
+        if path.exists():
+            found[part] = json.loads(path.read_text(encoding="utf-8"))[part]
+    return found
+
+
+def render(results: dict[str, Any]) -> dict[str, str]:
+    """File name -> reStructuredText, for every table the results allow."""
+    tables: dict[str, str] = {}
+    comparison = results.get("comparison", {})
+    if comparison.get("wsgi", {}).get("scenarios"):
+        tables["comparison_wsgi.inc"] = _wsgi(comparison["wsgi"])
+    if comparison.get("flask", {}).get("scenarios"):
+        tables["comparison_flask.inc"] = _flask(comparison["flask"])
+    if "scaling" in results:
+        tables["scaling.inc"] = _scaling(results["scaling"])
+    if results.get("server", {}).get("scenarios"):
+        tables["server.inc"] = _server(results["server"])
+    if "targets" in results:
+        tables["targets.inc"] = _targets(results["targets"])
+    return tables
+
+
+def write(results: dict[str, Any], directory: Path) -> list[Path]:
+    """Write every table of ``results`` into ``directory``."""
+    written = []
+    for name, text in render(results).items():
+        path = directory / name
+        path.write_text(text, encoding="utf-8")
+        written.append(path)
+    return written
+
+
+def _list_table(header: Sequence[str], rows: Sequence[Sequence[str]], widths: str = "auto") -> str:
+    lines = [".. list-table::", "   :header-rows: 1", f"   :widths: {widths}", ""]
+    for row in [header, *rows]:
+        lines.append(f"   * - {row[0]}")
+        lines += [f"     - {cell}" for cell in row[1:]]
+    return "\n".join(lines) + "\n"
+
+
+def _instructions(entry: dict[str, float] | None, key: str = "added_instructions") -> str:
+    if entry is None or key not in entry:
+        return "n/a"
+    return f"{entry[key]:+,.0f}" if key.startswith("added") else f"{entry[key]:,.0f}"
+
+
+def _ratio(ours: dict[str, float] | None, peer: dict[str, float] | None) -> str:
+    if not ours or not peer or peer.get("added_instructions", 0) <= 0 or "added_instructions" not in ours:
+        return "n/a"
+    return f"{ours['added_instructions'] / peer['added_instructions']:.2f}"
+
+
+def _wsgi(data: dict[str, Any]) -> str:
+    """Added instructions per request of cors_wsgi, wsgicors and the floors, per scenario."""
+    floors = [floor for floor in FLOORS if any(floor in m for m in data["scenarios"].values())]
+    header = ["scenario", "cors_wsgi", "wsgicors", "ratio", *(_NAMES[f] for f in floors), "bare app"]
+    rows = []
+    for scenario, measured in data["scenarios"].items():
+        ours, peer = measured.get(data["ours"]), measured.get(data["peer"])
+        rows.append(
+            [
+                f"``{scenario}``",
+                _instructions(ours),
+                _instructions(peer),
+                _ratio(ours, peer),
+                *(_instructions(measured.get(f)) for f in floors),
+                _instructions(measured.get(data["baseline"]), "instructions"),
+            ]
+        )
+    return _list_table(header, rows)
+
+
+def _flask(data: dict[str, Any]) -> str:
+    """Added instructions of flask_ext and flask-cors; flask_ext's and plain Flask's whole cost."""
+    header = ["scenario", "flask_ext", "flask-cors", "ratio", "flask_ext (whole)", "plain Flask (whole)"]
+    rows = []
+    for scenario, measured in data["scenarios"].items():
+        ours, peer = measured.get(data["ours"]), measured.get(data["peer"])
+        rows.append(
+            [
+                f"``{scenario}``",
+                _instructions(ours),
+                _instructions(peer),
+                _ratio(ours, peer),
+                _instructions(ours, "instructions"),
+                _instructions(measured.get(data["baseline"]), "instructions"),
+            ]
+        )
+    return _list_table(header, rows)
+
+
+def _scaling(curves: dict[str, Any]) -> str:
+    """Instructions per request (whole, over a bare app) at each size of each curve."""
+    rows = []
+    for curve, data in curves.items():
+        if "skipped" in data:
+            rows.append([curve.replace("_", " "), "skipped", data["skipped"], ""])
+            continue
+        counts = ", ".join(f"{n:,}" for n in data["counts"])
+        for variant, series in data["variants"].items():
+            for scenario, points in series.items():
+                values = ", ".join(_instructions(p, "instructions") for p in points)
+                rows.append(
+                    [
+                        curve.replace("_", " "),
+                        f"{_NAMES.get(variant, variant)}, ``{scenario}``",
+                        counts,
+                        values,
+                    ]
+                )
+    return _list_table(["curve", "variant and request", "sizes", "instructions per request"], rows)
+
+
+def _server(server: dict[str, Any]) -> str:
+    """Median requests per second of each variant, its spread, and its paired share of the bare app's."""
+    header = ["request", "variant", "median req/s", "min - max", "share of bare", "median p99 (ms)"]
+    rows = []
+    for scenario, by_variant in server["scenarios"].items():
+        for variant, entry in by_variant.items():
+            share = entry.get("median_share_of_bare")
+            rows.append(
+                [
+                    f"``{scenario}``",
+                    _NAMES.get(variant, variant),
+                    f"{entry['median_rps']:,.0f}",
+                    f"{entry['min_rps']:,.0f} - {entry['max_rps']:,.0f}",
+                    "n/a" if share is None else f"{share:.3f}",
+                    f"{entry['median_p99_ms']:.2f}",
+                ]
+            )
+    return _list_table(header, rows)
+
+
+def _targets(targets: list[dict[str, Any]]) -> str:
+    rows = [[target["verdict"], target["name"], target["detail"]] for target in targets]
+    return _list_table(["verdict", "target", "measured"], rows, "8 30 62")
