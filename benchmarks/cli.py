@@ -1,7 +1,8 @@
 """``python -m benchmarks``: measure, check the targets, write JSON and charts.
 
-Parts: ``comparison`` (bare vs ours vs peer, both stacks), ``scaling`` and
-``server`` (gunicorn + wrk). ``--quick`` measures wall time only, skips the
+Parts: ``comparison`` (bare vs ours vs peer, both stacks), ``scaling``,
+``server`` (gunicorn + wrk) and ``report_only`` (what a report-only
+candidate adds, WSGI and ASGI; instruction counts only). ``--quick`` measures wall time only, skips the
 server and writes nothing unless ``--output`` is given; it finishes within
 a minute.
 """
@@ -16,12 +17,12 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from . import report, tables
+from . import report, report_only, tables
 from .measure import ROOT, callgrind_available
 from .server import server_suite
 from .suites import Settings, comparison, scaling
 
-PARTS = ("comparison", "scaling", "server")
+PARTS = ("comparison", "scaling", "server", "report_only")
 RESULTS = ROOT / "benchmarks" / "results"
 CHARTS = ROOT / "docs" / "_static" / "bench"
 
@@ -43,6 +44,7 @@ def run_parts(
         "comparison": lambda: {stack: comparison(settings, stack) for stack in ("wsgi", "flask")},
         "scaling": lambda: scaling(settings),
         "server": lambda: server_suite(duration=server_duration, rounds=server_rounds),
+        "report_only": lambda: report_only.measure(jobs=settings.jobs),
     }
     results: dict[str, Any] = {}
     for part in parts:
@@ -102,6 +104,9 @@ def main(argv: list[str] | None = None) -> int:
     if settings.callgrind and (args.no_callgrind or not callgrind_available()):
         print("instruction counts skipped:", "--no-callgrind" if args.no_callgrind else "valgrind not found")
         settings = dataclasses.replace(settings, callgrind=False)
+    if not settings.callgrind and "report_only" in parts:
+        print("report_only skipped: it is measured in instructions only")
+        parts = tuple(p for p in parts if p != "report_only")
     output = args.output if args.output is not None else (None if args.quick else RESULTS)
     started = time.monotonic()
     machine = report.machine()
@@ -188,6 +193,11 @@ def _print(results: dict[str, Any]) -> None:
                     + ("" if share is None else f", {share:.3f} x bare")
                     + f", p99 {v['median_p99_ms']:.2f} ms"
                 )
+    for stack, scenarios in results.get("report_only", {}).items():
+        print(f"\n== report_only, {stack}: instructions added per request over the bare app ==")
+        for scenario, added in scenarios.items():
+            cells = "  ".join(f"{variant} +{count:,}" for variant, count in added.items())
+            print(f"  {scenario:10} {cells}")
     if "targets" in results:
         print("\n== targets ==")
         for target in results["targets"]:

@@ -14,7 +14,7 @@ from typing import Any
 
 from .variants import FLOORS
 
-RESULT_PARTS = ("comparison", "scaling", "server", "targets")
+RESULT_PARTS = ("comparison", "scaling", "server", "targets", "report_only")
 
 _NAMES = {
     "core": "cors_wsgi",
@@ -53,6 +53,8 @@ def render(results: dict[str, Any]) -> dict[str, str]:
         tables["server.inc"] = _server(results["server"])
     if "targets" in results:
         tables["targets.inc"] = _targets(results["targets"])
+    if "report_only" in results:
+        tables["report_only.inc"] = _report_only(results["report_only"])
     return tables
 
 
@@ -170,3 +172,15 @@ def _server(server: dict[str, Any]) -> str:
 def _targets(targets: list[dict[str, Any]]) -> str:
     rows = [[target["verdict"], target["name"], target["detail"]] for target in targets]
     return _list_table(["verdict", "target", "measured"], rows, "8 30 62")
+
+
+def _report_only(data: dict[str, Any]) -> str:
+    """Instructions added per request without a candidate, with one that agrees, and one that differs."""
+    variants = ("enforced", "report_same", "report_differs")
+    rows = [
+        [stack.upper(), f"``{scenario}``", *(f"{added[variant]:+,}" for variant in variants)]
+        for stack, scenarios in data.items()
+        for scenario, added in scenarios.items()
+    ]
+    header = ["adapter", "request", "no report_only", "candidate agrees", "candidate differs"]
+    return _list_table(header, rows)
