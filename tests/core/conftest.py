@@ -10,6 +10,7 @@ import pytest
 from webtest import TestApp
 
 from cors_wsgi import CORSMiddleware, Decision
+from tests.fake_clock import clock  # noqa: F401  (the log limiters' clock, for test_decision_context)
 
 Headers = list[tuple[str, str]]
 

@@ -13,6 +13,7 @@ import pytest
 from cors_wsgi import CORSMiddleware, Decision, DecisionContext, logs
 from cors_wsgi.asgi import CORSMiddleware as ASGIMiddleware
 from tests.asgi.driver import http_scope, run
+from tests.fake_clock import FakeClock
 
 ORIGIN = "https://app.example.com"
 EVIL = "https://evil.example"
@@ -62,23 +63,6 @@ def preflight(origin: str, method: str = "PUT") -> dict[str, str]:
 
 def lines(caplog: pytest.LogCaptureFixture) -> list[str]:
     return [record.getMessage() for record in caplog.records if record.name == "cors_wsgi"]
-
-
-class FakeClock:
-    """``time.monotonic`` for the limiter, moved by the test."""
-
-    def __init__(self) -> None:
-        self.now = 1000.0
-
-    def __call__(self) -> float:
-        return self.now
-
-
-@pytest.fixture
-def clock(monkeypatch: pytest.MonkeyPatch) -> FakeClock:
-    fake = FakeClock()
-    monkeypatch.setattr(logs.time, "monotonic", fake)
-    return fake
 
 
 # Refusal lines

@@ -9,9 +9,10 @@ from wsgiref.util import setup_testing_defaults
 
 import pytest
 
-from cors_wsgi import CORSMiddleware, Report, logs
+from cors_wsgi import CORSMiddleware, Report
 from tests.asgi.driver import ASGIAsWSGI
 from tests.cli.conftest import cli  # noqa: F401  (the command line's in-process runner, for test_explain)
+from tests.fake_clock import FakeClock, clock  # noqa: F401  (the limiters' clock fixture)
 
 ADAPTERS: dict[str, Callable[..., Any]] = {"wsgi": CORSMiddleware, "asgi": ASGIAsWSGI}
 
@@ -74,23 +75,6 @@ class Reports(list[Report]):
 @pytest.fixture
 def reports() -> Reports:
     return Reports()
-
-
-class FakeClock:
-    """``time.monotonic`` for the limiters, moved by the test."""
-
-    def __init__(self) -> None:
-        self.now = 1000.0
-
-    def __call__(self) -> float:
-        return self.now
-
-
-@pytest.fixture
-def clock(monkeypatch: pytest.MonkeyPatch) -> FakeClock:
-    fake = FakeClock()
-    monkeypatch.setattr(logs.time, "monotonic", fake)
-    return fake
 
 
 def report_lines(caplog: pytest.LogCaptureFixture) -> list[str]:
