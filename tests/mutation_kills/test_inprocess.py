@@ -75,6 +75,7 @@ def test_repeated_cookie_headers_are_joined_as_one_cookie_list() -> None:
 
     assert environ["HTTP_COOKIE"] == "a=1; b=2"
     assert environ["HTTP_ACCEPT"] == "*/*"
+    assert environ["wsgi.input"].read() == b""
 
 
 def test_an_empty_post_carries_content_length_zero_as_a_browser_sends_it() -> None:

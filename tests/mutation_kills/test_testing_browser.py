@@ -13,6 +13,7 @@ from cors_wsgi import CORSMiddleware
 from cors_wsgi.errors import ConfigError
 from cors_wsgi.inprocess import call_asgi, call_wsgi, is_asgi
 from cors_wsgi.testing import Browser
+from cors_wsgi.urls import URLError
 from cors_wsgi.urls import parse as parse_url
 
 APP = "https://app.example.com"
@@ -219,3 +220,94 @@ def test_an_asgi_app_that_never_starts_a_response_is_an_error() -> None:
         RuntimeError, match=r"the ASGI application returned without sending http\.response\.start"
     ):
         call_asgi(app, URL, "GET", [])
+
+
+def test_a_null_origin_page_is_a_page_browsers_have() -> None:
+    app = Recorder()
+    r = Browser(CORSMiddleware(app, allow_origins=["null"]), origin="null").fetch("/items")
+
+    assert r.allowed
+    assert app.environs[0]["HTTP_ORIGIN"] == "null"
+
+
+def test_an_origin_browsers_never_send_is_a_config_error_with_its_fix() -> None:
+    with pytest.raises(ConfigError) as raised:
+        Browser(Recorder(), origin="https://App.example.com/")
+
+    error = raised.value
+    assert (error.option, error.value, error.problem, error.fix) == (
+        "origin",
+        "https://App.example.com/",
+        "is not an origin as browsers send it",
+        "give scheme://host[:port] in lower case, without a default port, path or trailing slash",
+    )
+
+
+def test_a_base_url_that_does_not_parse_is_a_config_error_with_the_parsers_reason() -> None:
+    with pytest.raises(URLError) as parsing:
+        parse_url("http://[::1")
+    with pytest.raises(ConfigError) as raised:
+        Browser(Recorder(), base_url="http://[::1")
+
+    error = raised.value
+    assert (error.option, error.value, error.problem, error.fix) == (
+        "base_url",
+        "http://[::1",
+        str(parsing.value),
+        "give an http(s) URL or a path such as /api/items",
+    )
+
+
+def test_an_app_served_from_the_pages_origin_is_a_config_error_with_its_fix() -> None:
+    with pytest.raises(ConfigError) as raised:
+        Browser(Recorder(), origin=APP, base_url=APP + "/api")
+
+    error = raised.value
+    assert (error.option, error.value, error.problem, error.fix) == (
+        "base_url",
+        APP + "/api",
+        f"has the page's origin {APP}, so the browser would not use CORS at all",
+        "serve the app from another origin than the page's",
+    )
+
+
+def test_a_preflight_carries_no_body_and_the_request_after_it_does() -> None:
+    seen: list[tuple[str, bytes, str | None]] = []
+
+    def app(environ: dict[str, Any], start_response: Callable[..., Any]) -> list[bytes]:
+        # Answers its preflights itself, so that they reach it.
+        seen.append((environ["REQUEST_METHOD"], environ["wsgi.input"].read(), environ.get("CONTENT_LENGTH")))
+        start_response(
+            "200 OK", [("Access-Control-Allow-Origin", APP), ("Access-Control-Allow-Methods", "PUT")]
+        )
+        return [b""]
+
+    r = Browser(app, origin=APP).fetch("/items", method="PUT", body=b"data")
+
+    assert r.allowed
+    assert seen == [("OPTIONS", b"", None), ("PUT", b"data", "4")]
+
+
+def test_a_post_redirected_with_303_becomes_a_get_without_the_body() -> None:
+    seen: list[tuple[str, bytes, str | None]] = []
+
+    def app(environ: dict[str, Any], start_response: Callable[..., Any]) -> list[bytes]:
+        seen.append((environ["REQUEST_METHOD"], environ["wsgi.input"].read(), environ.get("CONTENT_LENGTH")))
+        if environ["PATH_INFO"] == "/form":
+            start_response("303 See Other", [("Location", "/done")])
+        else:
+            start_response("200 OK", [])
+        return [b""]
+
+    r = Browser(CORSMiddleware(app, allow_origins=[APP])).fetch("/form", method="POST", body="a=1")
+
+    assert r.allowed
+    assert seen == [("POST", b"a=1", "3"), ("GET", b"", None)]
+
+
+def test_a_head_request_sends_no_body() -> None:
+    app = Recorder()
+    browser_for(app).fetch("/items", method="HEAD", body=b"data")
+
+    assert app.bodies == [b""]
+    assert "CONTENT_LENGTH" not in app.environs[0]
