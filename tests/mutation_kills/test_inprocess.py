@@ -111,8 +111,10 @@ def test_start_response_twice_without_exc_info_is_an_error_of_the_app() -> None:
         start_response("500 Internal Server Error", [])
         return []
 
-    with pytest.raises(RuntimeError, match=r"start_response was called twice without exc_info \(PEP 3333\)"):
+    with pytest.raises(RuntimeError) as raised:
         call_wsgi(app, URL, "GET", [])
+
+    assert str(raised.value) == "start_response was called twice without exc_info (PEP 3333)"
 
 
 def test_start_response_again_with_exc_info_replaces_the_response() -> None:
@@ -154,8 +156,10 @@ def test_a_wsgi_app_that_never_starts_a_response_is_an_error() -> None:
     def app(environ: dict[str, Any], start_response: Callable[..., Any]) -> list[bytes]:
         return []
 
-    with pytest.raises(RuntimeError, match="the WSGI application returned without calling start_response"):
+    with pytest.raises(RuntimeError) as raised:
         call_wsgi(app, URL, "GET", [])
+
+    assert str(raised.value) == "the WSGI application returned without calling start_response"
 
 
 def test_the_asgi_scope_has_the_keys_and_values_of_an_asgi_3_http_scope() -> None:
