@@ -311,3 +311,10 @@ def test_a_head_request_sends_no_body() -> None:
 
     assert app.bodies == [b""]
     assert "CONTENT_LENGTH" not in app.environs[0]
+
+
+def test_the_content_type_fetch_adds_to_a_text_body_is_shown_as_browsers_spell_it() -> None:
+    r = browser_for(Recorder()).fetch("/items", method="POST", body="text")
+
+    sent = [line for line in r.explanation.splitlines() if line.startswith("  > ")]
+    assert "  > Content-Type: text/plain;charset=UTF-8" in sent
