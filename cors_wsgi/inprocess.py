@@ -152,7 +152,7 @@ async def _drive_asgi(app: ASGIApp, scope: dict[str, Any], body: bytes) -> Respo
             started.append(Response(int(message["status"]), headers))
         elif message["type"] == "http.response.body":
             chunks.append(bytes(message.get("body", b"")))
-            if not message.get("more_body", False):
+            if not message.get("more_body"):  # absent means False (ASGI)
                 done.set()
 
     await app(scope, receive, send)
