@@ -35,9 +35,12 @@ _UNPREFIXED = {"content-type": "CONTENT_TYPE", "content-length": "CONTENT_LENGTH
 
 
 def is_asgi(app: object) -> bool:
-    """An ASGI app is a coroutine function, or an object whose ``__call__`` is one."""
-    call = type(app).__call__ if callable(app) and not inspect.isfunction(app) else None
-    return inspect.iscoroutinefunction(app) or inspect.iscoroutinefunction(call)
+    """An ASGI app is a coroutine function, or an object whose ``__call__`` is one.
+
+    Every type has a ``__call__`` (its metaclass's, for a function or an object
+    that is not callable), and none of those is a coroutine function.
+    """
+    return inspect.iscoroutinefunction(app) or inspect.iscoroutinefunction(type(app).__call__)
 
 
 def _joined(headers: Sequence[Header]) -> dict[str, str]:
@@ -149,7 +152,7 @@ async def _drive_asgi(app: ASGIApp, scope: dict[str, Any], body: bytes) -> Respo
             started.append(Response(int(message["status"]), headers))
         elif message["type"] == "http.response.body":
             chunks.append(bytes(message.get("body", b"")))
-            if not message.get("more_body", False):
+            if not message.get("more_body"):  # absent means False (ASGI)
                 done.set()
 
     await app(scope, receive, send)
