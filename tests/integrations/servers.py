@@ -6,6 +6,7 @@ import http.client
 import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any, NamedTuple
 
 from webtest.http import StopableWSGIServer
@@ -58,3 +59,19 @@ def hello_app(environ: dict[str, Any], start_response: Callable[..., Any]) -> It
 def hello_app_factory(global_conf: Mapping[str, Any], **settings: str) -> Callable[..., Iterable[bytes]]:
     """``use = call:tests.integrations.servers:hello_app_factory`` in PasteDeploy files."""
     return hello_app
+
+
+#: A PasteDeploy pipeline of the ``cors`` filter and the hello app, appended to a test's ini text.
+PIPELINE = """
+[app:hello]
+use = call:tests.integrations.servers:hello_app_factory
+
+[pipeline:main]
+pipeline = cors hello
+"""
+
+
+def write(path: Path, text: str) -> Path:
+    """Write a configuration file for a test; its path."""
+    path.write_text(text, encoding="utf-8")
+    return path

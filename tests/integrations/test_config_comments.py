@@ -13,7 +13,7 @@ from webtest import TestApp
 from cors_wsgi import ConfigError, CORSMiddleware
 from cors_wsgi.config import STRING_PARSERS, options_from_env, options_from_env_file, options_from_ini
 from cors_wsgi.policy import OPTION_NAMES
-from tests.integrations.servers import hello_app
+from tests.integrations.servers import PIPELINE, hello_app, write
 
 A = "https://a.example.com"
 B = "https://b.example.com"
@@ -41,19 +41,6 @@ VALUES.update({f"report_only_{name}": VALUES[name] for name in sorted(OPTION_NAM
 
 #: Comments as people write them; every word of them would be a valid entry of some list.
 COMMENTS = ["; was .* during the beta", "# PUT DELETE https://old.example.com", ";no space", "#"]
-
-PIPELINE = """
-[app:hello]
-use = call:tests.integrations.servers:hello_app_factory
-
-[pipeline:main]
-pipeline = cors hello
-"""
-
-
-def write(path: Path, text: str) -> Path:
-    path.write_text(text, encoding="utf-8")
-    return path
 
 
 def from_environment(directory: Path, option: str, text: str) -> str:

@@ -9,20 +9,8 @@ from paste.deploy import loadapp
 
 from cors_wsgi import ConfigError, CORSMiddleware, Report, reasons
 from cors_wsgi.config import options_from_env, options_from_env_file, options_from_ini
+from tests.integrations.servers import PIPELINE, write
 from tests.report.conftest import APP, EVIL, Reports, call, ok_app, preflight, report_lines
-
-PIPELINE = """
-[app:hello]
-use = call:tests.integrations.servers:hello_app_factory
-
-[pipeline:main]
-pipeline = cors hello
-"""
-
-
-def write(path: Path, text: str) -> Path:
-    path.write_text(text, encoding="utf-8")
-    return path
 
 
 def assert_watches_the_list(app: CORSMiddleware, reports: list[Report]) -> None:
