@@ -37,6 +37,9 @@ def policy(**options: object) -> CORSPolicy:
         (policy(), "https://App.example.com", "GET", None, False, (reasons.ORIGIN_MALFORMED, "")),
         (policy(), ORIGIN, "GET PUT", None, False, (reasons.METHOD_MALFORMED, "")),
         (policy(allow_methods="*"), ORIGIN, "GET PUT", None, False, (reasons.METHOD_MALFORMED, "")),
+        # Longer than any method: refused by its length, before it is hashed or parsed.
+        (policy(), ORIGIN, "G" * 65, None, False, (reasons.METHOD_MALFORMED, "")),
+        (policy(allow_methods="*"), ORIGIN, "G" * 65, None, False, (reasons.METHOD_MALFORMED, "")),
         (policy(), ORIGIN, "DELETE", None, False, (reasons.METHOD_NOT_ALLOWED, "DELETE")),
         (policy(), ORIGIN, "GET", "x-a,,x b", False, (reasons.HEADERS_MALFORMED, "")),
         (policy(allow_headers="*"), ORIGIN, "GET", "x\r\n", False, (reasons.HEADERS_MALFORMED, "")),
@@ -113,6 +116,17 @@ def test_private_network_grant_adds_its_header_to_a_precomputed_grant() -> None:
             ("Access-Control-Allow-Private-Network", "true"),
             *PREFLIGHT_VARY,
         ),
+    )
+
+
+def test_private_network_grant_reaches_a_policy_whose_origin_check_is_a_callable() -> None:
+    # A callable's answer may change, so its decisions bypass the memo: the flag must still arrive.
+    cors = CORSPolicy(allow_origins=[lambda origin: origin == ORIGIN], allow_private_network=True)
+    decision = decide_preflight(cors, ORIGIN, "GET", None, True)
+    assert decision.allowed is True
+    assert ("Access-Control-Allow-Private-Network", "true") in decision.headers
+    assert decide_preflight(cors, ORIGIN, "GET", None, False).headers == tuple(
+        header for header in decision.headers if header[0] != "Access-Control-Allow-Private-Network"
     )
 
 
