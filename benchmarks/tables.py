@@ -8,7 +8,7 @@ committed files are the rendering of the committed JSON.
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -91,26 +91,32 @@ def _ratio(ours: dict[str, float] | None, peer: dict[str, float] | None) -> str:
 def _wsgi(data: dict[str, Any]) -> str:
     """Added instructions per request of cors_wsgi, wsgicors and the floors, per scenario."""
     floors = [floor for floor in FLOORS if any(floor in m for m in data["scenarios"].values())]
-    header = ["scenario", "cors_wsgi", "wsgicors", "ratio", *(_NAMES[f] for f in floors), "bare app"]
-    rows = []
-    for scenario, measured in data["scenarios"].items():
-        ours, peer = measured.get(data["ours"]), measured.get(data["peer"])
-        rows.append(
-            [
-                f"``{scenario}``",
-                _instructions(ours),
-                _instructions(peer),
-                _ratio(ours, peer),
-                *(_instructions(measured.get(f)) for f in floors),
-                _instructions(measured.get(data["baseline"]), "instructions"),
-            ]
-        )
-    return _list_table(header, rows)
+    return _side_by_side(
+        data,
+        ["cors_wsgi", "wsgicors", *(_NAMES[f] for f in floors), "bare app"],
+        lambda measured, ours: [_instructions(measured.get(f)) for f in floors],
+    )
 
 
 def _flask(data: dict[str, Any]) -> str:
     """Added instructions of flask_ext and flask-cors; flask_ext's and plain Flask's whole cost."""
-    header = ["scenario", "flask_ext", "flask-cors", "ratio", "flask_ext (whole)", "plain Flask (whole)"]
+    return _side_by_side(
+        data,
+        ["flask_ext", "flask-cors", "flask_ext (whole)", "plain Flask (whole)"],
+        lambda measured, ours: [_instructions(ours, "instructions")],
+    )
+
+
+def _side_by_side(
+    data: dict[str, Any],
+    names: Sequence[str],
+    extra: Callable[[dict[str, Any], dict[str, float] | None], list[str]],
+) -> str:
+    """Per scenario: ours, the peer and their ratio, the ``extra`` columns, the baseline's whole cost.
+
+    ``names`` are the column titles after "scenario": ours, the peer, then the extra and baseline ones.
+    """
+    header = ["scenario", names[0], names[1], "ratio", *names[2:]]
     rows = []
     for scenario, measured in data["scenarios"].items():
         ours, peer = measured.get(data["ours"]), measured.get(data["peer"])
@@ -120,7 +126,7 @@ def _flask(data: dict[str, Any]) -> str:
                 _instructions(ours),
                 _instructions(peer),
                 _ratio(ours, peer),
-                _instructions(ours, "instructions"),
+                *extra(measured, ours),
                 _instructions(measured.get(data["baseline"]), "instructions"),
             ]
         )
