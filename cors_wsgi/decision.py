@@ -23,6 +23,7 @@ __all__ = [
     "decide",
     "decide_actual",
     "decide_preflight",
+    "decide_unremembered",
 ]
 
 
@@ -51,25 +52,37 @@ def decide_actual(policy: CORSPolicy, origin: str | None) -> Decision:
         return policy.no_origin_decision
     if len(origin) > MAX_ORIGIN_LENGTH:
         return _actual(policy, origin)
-    memo = policy.memo
-    decision = memo.get(origin)
-    if decision is None:
-        decision = policy.granted_decisions.get(origin) or _actual(policy, origin)
-        if policy.remembers:
-            # An exact grant is remembered too, so that one lookup finds any repeat.
-            remember(memo, origin, decision)
+    return policy.memo.get(origin) or decide_unremembered(policy, origin)
+
+
+def decide_unremembered(policy: CORSPolicy, origin: str) -> Decision:
+    """``decide_actual`` for an origin within the length bound that ``policy.memo`` lacks.
+
+    For an adapter that has just looked in the memo itself: a flood of new
+    origins then pays for one lookup, not two.
+    """
+    granted = policy.granted_decisions
+    # ``in`` reaches the dict directly; a mapping proxy's ``get`` is a method call on it.
+    decision = granted[origin] if origin in granted else _actual(policy, origin)
+    if policy.remembers:
+        # An exact grant is remembered too, so that one lookup finds any repeat.
+        remember(policy.memo, origin, decision)
     return decision
 
 
 def _actual(policy: CORSPolicy, origin: str) -> Decision:
-    """The decision for an origin that is not an exact grant, built from the policy."""
-    if policy.origins.allow_any:
-        return _decision(True, reasons.ALLOWED, "", origin, False, policy.wildcard_headers)
-    reason = policy.origins.check(origin)
+    """The decision for an origin that is not an exact grant (nor in ``origins.exact``).
+
+    Decisions are built inline here: this is the path of every new origin in a flood.
+    """
+    matcher = policy.origins
+    if matcher.allow_any:
+        return _new_tuple(Decision, (True, reasons.ALLOWED, "", origin, False, policy.wildcard_headers))
+    reason = matcher.check_unlisted(origin)
     if reason == reasons.ALLOWED:
         headers = (("Access-Control-Allow-Origin", origin), *policy.actual_headers)
-        return _decision(True, reason, "", origin, False, headers)
-    return _decision(False, reason, "", origin, False, policy.actual_refusal_headers)
+        return _new_tuple(Decision, (True, reason, "", origin, False, headers))
+    return _new_tuple(Decision, (False, reason, "", origin, False, policy.actual_refusal_headers))
 
 
 def decide_preflight(

@@ -15,7 +15,7 @@ from logging import DEBUG, INFO
 from types import MethodType, TracebackType
 from typing import Any, Union
 
-from .decision import Decision, Header, RequestFacts, decide_actual, decide_preflight
+from .decision import Decision, Header, RequestFacts, decide_actual, decide_preflight, decide_unremembered
 from .engine import Engine, Resolver, ResourceRules, error_answer, is_async_callable, request_facts
 from .errors import ConfigError
 from .logs import is_enabled_for
@@ -87,8 +87,10 @@ class CORSMiddleware(Engine[WSGIApp, Environ]):
         else:
             # The memo first (length checked before hashing): a call to decide_actual
             # costs a request about as much as the lookup it makes.
-            known = policy.memo.get(origin) if len(origin) <= MAX_ORIGIN_LENGTH else None
-            decision = known if known is not None else decide_actual(policy, origin)
+            if len(origin) <= MAX_ORIGIN_LENGTH:
+                decision = policy.memo.get(origin) or decide_unremembered(policy, origin)
+            else:
+                decision = decide_actual(policy, origin)
             if report is not None:
                 self.report(report, policy, decision, environ)
             # A refused actual request may well be same-origin: DEBUG only.

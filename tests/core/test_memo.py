@@ -14,6 +14,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from cors_wsgi import CORSMiddleware, CORSPolicy, Decision, decide_actual, decide_preflight, reasons
+from cors_wsgi.decision import decide_unremembered
+from cors_wsgi.origins import MAX_ORIGIN_LENGTH
 from tests.core.conftest import text_app
 from tests.fuzz.oracle import ALLOWED, SUBDOMAIN_PARENT
 from tests.fuzz.strategies import header_lists, methods, origins
@@ -45,6 +47,17 @@ def test_repeated_actual_request_gets_the_computed_decision(name: str, origin: s
     first = decide_actual(policy, origin)
     again = decide_actual(policy, origin)
     assert first == again == decide_actual(fresh(policy), origin)
+
+
+@FAST
+@given(name=st.sampled_from(sorted(POLICIES)), origin=origins.filter(lambda o: len(o) <= MAX_ORIGIN_LENGTH))
+def test_deciding_after_an_adapters_own_memo_miss_gives_the_same_decision_and_remembers_it(
+    name: str, origin: str
+) -> None:
+    policy = fresh(POLICIES[name])
+    decision = decide_unremembered(policy, origin)
+    assert decision == decide_actual(fresh(policy), origin)
+    assert policy.memo == {origin: decision}
 
 
 @FAST

@@ -6,9 +6,11 @@ import logging
 import re
 
 import pytest
+from hypothesis import assume, given, settings
 
 from cors_wsgi import CORSPolicy, decide_actual, reasons
 from tests.core.conftest import grant_of
+from tests.fuzz.strategies import origins as fuzz_origins
 
 
 def grants(policy: CORSPolicy, origin: str) -> bool:
@@ -246,3 +248,14 @@ def test_exposed_headers_are_listed_on_granted_actual_requests() -> None:
     policy = CORSPolicy(allow_origins=["https://a.example"], expose_headers=["X-Total-Count", "ETag"])
     headers = dict(decide_actual(policy, "https://a.example").headers)
     assert headers["Access-Control-Expose-Headers"] == "X-Total-Count, ETag"
+
+
+@settings(max_examples=300, deadline=None)
+@given(origin=fuzz_origins)
+def test_checking_an_unlisted_origin_gives_the_reason_of_the_full_check(origin: str) -> None:
+    matcher = CORSPolicy(
+        allow_origins=["https://a.example", "https://*.example.com", "http://localhost:*"],
+        allow_origin_regex=r"https://review-\d+\.example\.org",
+    ).origins
+    assume(origin not in matcher.exact)
+    assert matcher.check_unlisted(origin) == matcher.check(origin)
