@@ -1,4 +1,4 @@
-"""``python -m benchmarks.asgi``: the ASGI adapter's added cost against Starlette's CORSMiddleware.
+"""``python -m benchmarks --parts asgi``: the ASGI adapter's added cost against Starlette's CORSMiddleware.
 
 Side by side in one run, callgrind instructions per request over a bare ASGI
 app, for allowed, preflight, refused and no-Origin requests (target: at most
@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import argparse
 import gc
-import json
 import os
 import subprocess
 import sys
@@ -102,7 +101,7 @@ def _instructions(variant: str, scenario: str, count: int) -> int:
     with tempfile.TemporaryDirectory(prefix="bench-asgi-") as tmp:
         out = Path(tmp) / "callgrind.out"
         command = ["valgrind", "--tool=callgrind", f"--callgrind-out-file={out}", "--dump-instr=no"]
-        command += [sys.executable, "-m", "benchmarks.asgi", "--worker", variant, scenario, str(count)]
+        command += [sys.executable, "-m", "benchmarks.asgi", variant, scenario, str(count)]
         env = {**os.environ, "PYTHONHASHSEED": "0", "PYTHONDONTWRITEBYTECODE": "1"}
         subprocess.run(command, cwd=ROOT, env=env, check=True, capture_output=True, timeout=900)
         return parse_callgrind_total(out.read_text())
@@ -121,24 +120,16 @@ def measure() -> dict[str, dict[str, float]]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m benchmarks.asgi", description=__doc__.split("\n\n")[0])
-    parser.add_argument("--worker", nargs=3, metavar=("VARIANT", "SCENARIO", "COUNT"), help=argparse.SUPPRESS)
-    parser.add_argument("--output", type=Path, help="write the results as JSON here")
+    """The process callgrind watches: ``python -m benchmarks.asgi VARIANT SCENARIO COUNT``."""
+    parser = argparse.ArgumentParser(
+        prog="python -m benchmarks.asgi",
+        description="one measured process; the comparison is python -m benchmarks --parts asgi",
+    )
+    parser.add_argument("variant", choices=VARIANTS)
+    parser.add_argument("scenario", choices=sorted(SCENARIOS))
+    parser.add_argument("count", type=int)
     args = parser.parse_args(argv)
-    if args.worker:
-        variant, scenario, count = args.worker
-        _worker(variant, scenario, int(count))
-        return 0
-    results = measure()
-    for scenario, added in results.items():
-        ratio = added["cors_wsgi"] / added["starlette"] if added["starlette"] else float("nan")
-        verdict = "PASS" if added["cors_wsgi"] <= added["starlette"] else "FAIL"
-        print(
-            f"{verdict} {scenario:10} cors_wsgi +{added['cors_wsgi']:,.0f}  "
-            f"starlette +{added['starlette']:,.0f}  ratio {ratio:.2f}"
-        )
-    if args.output is not None:
-        args.output.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
+    _worker(args.variant, args.scenario, args.count)
     return 0
 
 

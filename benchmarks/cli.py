@@ -1,10 +1,11 @@
 """``python -m benchmarks``: measure, check the targets, write JSON and charts.
 
 Parts: ``comparison`` (bare vs ours vs peer, both stacks), ``scaling``,
-``server`` (gunicorn + wrk) and ``report_only`` (what a report-only
-candidate adds, WSGI and ASGI; instruction counts only). ``--quick`` measures wall time only, skips the
-server and writes nothing unless ``--output`` is given; it finishes within
-a minute.
+``server`` (gunicorn + wrk), ``report_only`` (what a report-only
+candidate adds, WSGI and ASGI) and ``asgi`` (the ASGI adapter against
+Starlette's CORSMiddleware); the last two are instruction counts only.
+``--quick`` measures wall time only, skips the server and writes nothing
+unless ``--output`` is given; it finishes within a minute.
 """
 
 from __future__ import annotations
@@ -17,12 +18,14 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from . import report, report_only, tables
+from . import asgi, report, report_only, tables
 from .measure import ROOT, callgrind_available
 from .server import server_suite
 from .suites import Settings, comparison, scaling
 
-PARTS = ("comparison", "scaling", "server", "report_only")
+PARTS = ("comparison", "scaling", "server", "report_only", "asgi")
+#: Parts measured in instructions only: skipped without callgrind.
+CALLGRIND_ONLY = ("report_only", "asgi")
 RESULTS = ROOT / "benchmarks" / "results"
 CHARTS = ROOT / "docs" / "_static" / "bench"
 
@@ -45,6 +48,7 @@ def run_parts(
         "scaling": lambda: scaling(settings),
         "server": lambda: server_suite(duration=server_duration, rounds=server_rounds),
         "report_only": lambda: report_only.measure(jobs=settings.jobs),
+        "asgi": asgi.measure,
     }
     results: dict[str, Any] = {}
     for part in parts:
@@ -52,11 +56,11 @@ def run_parts(
         if done is not None:
             done(part, results[part])
     known = {**(earlier or {}), **results}
-    if {"comparison", "scaling", "server"} & set(known):
-        results["targets"] = [
-            dataclasses.asdict(t) | {"verdict": t.verdict}
-            for t in report.targets(known.get("comparison", {}), known.get("scaling"), known.get("server"))
-        ]
+    if {"comparison", "scaling", "server", "asgi"} & set(known):
+        judged = report.targets(
+            known.get("comparison", {}), known.get("scaling"), known.get("server"), known.get("asgi")
+        )
+        results["targets"] = [dataclasses.asdict(t) | {"verdict": t.verdict} for t in judged]
         if done is not None:
             done("targets", results["targets"])
     return results
@@ -104,9 +108,10 @@ def main(argv: list[str] | None = None) -> int:
     if settings.callgrind and (args.no_callgrind or not callgrind_available()):
         print("instruction counts skipped:", "--no-callgrind" if args.no_callgrind else "valgrind not found")
         settings = dataclasses.replace(settings, callgrind=False)
-    if not settings.callgrind and "report_only" in parts:
-        print("report_only skipped: it is measured in instructions only")
-        parts = tuple(p for p in parts if p != "report_only")
+    if not settings.callgrind:
+        for part in set(parts) & set(CALLGRIND_ONLY):
+            print(f"{part} skipped: it is measured in instructions only")
+        parts = tuple(p for p in parts if p not in CALLGRIND_ONLY)
     output = args.output if args.output is not None else (None if args.quick else RESULTS)
     started = time.monotonic()
     machine = report.machine()
@@ -196,6 +201,11 @@ def _print(results: dict[str, Any]) -> None:
     for stack, scenarios in results.get("report_only", {}).items():
         print(f"\n== report_only, {stack}: instructions added per request over the bare app ==")
         for scenario, added in scenarios.items():
+            cells = "  ".join(f"{variant} +{count:,}" for variant, count in added.items())
+            print(f"  {scenario:10} {cells}")
+    if "asgi" in results:
+        print("\n== asgi: instructions added per request over a bare ASGI app ==")
+        for scenario, added in results["asgi"].items():
             cells = "  ".join(f"{variant} +{count:,}" for variant, count in added.items())
             print(f"  {scenario:10} {cells}")
     if "targets" in results:

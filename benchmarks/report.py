@@ -97,7 +97,10 @@ def _cost(point: dict[str, float]) -> tuple[float, str]:
 
 
 def targets(
-    comparisons: dict[str, Any], curves: dict[str, Any] | None, server: dict[str, Any] | None = None
+    comparisons: dict[str, Any],
+    curves: dict[str, Any] | None,
+    server: dict[str, Any] | None = None,
+    asgi: dict[str, dict[str, float]] | None = None,
 ) -> list[Target]:
     """The targets of the core and Flask issues, judged on this run's numbers."""
     found: list[Target] = []
@@ -119,6 +122,13 @@ def targets(
         ]
     if server is not None:
         found += [_keeps_throughput(server, scenario) for scenario in server.get("scenarios", ())]
+    for scenario, added in (asgi or {}).items():
+        ours, peer = added["cors_wsgi"], added["starlette"]
+        detail = f"cors_wsgi +{ours:,.0f} vs starlette +{peer:,.0f} instructions per request over a bare app"
+        if peer > 0:
+            detail += f" ({ours / peer:.2f} x)"
+        name = f"ASGI adapter adds <= Starlette's CORSMiddleware ({scenario})"
+        found.append(Target(name, ours <= peer, detail))
     return found
 
 

@@ -14,7 +14,7 @@ from typing import Any
 
 from .variants import FLOORS
 
-RESULT_PARTS = ("comparison", "scaling", "server", "targets", "report_only")
+RESULT_PARTS = ("comparison", "scaling", "server", "targets", "report_only", "asgi")
 
 _NAMES = {
     "core": "cors_wsgi",
@@ -55,6 +55,8 @@ def render(results: dict[str, Any]) -> dict[str, str]:
         tables["targets.inc"] = _targets(results["targets"])
     if "report_only" in results:
         tables["report_only.inc"] = _report_only(results["report_only"])
+    if "asgi" in results:
+        tables["asgi.inc"] = _asgi(results["asgi"])
     return tables
 
 
@@ -190,3 +192,17 @@ def _report_only(data: dict[str, Any]) -> str:
     ]
     header = ["adapter", "request", "no report_only", "candidate agrees", "candidate differs"]
     return _list_table(header, rows)
+
+
+def _asgi(data: dict[str, dict[str, float]]) -> str:
+    """Instructions the ASGI adapter and Starlette's CORSMiddleware add to a bare ASGI app."""
+    rows = [
+        [
+            f"``{scenario}``",
+            f"{added['cors_wsgi']:+,.0f}",
+            f"{added['starlette']:+,.0f}",
+            f"{added['cors_wsgi'] / added['starlette']:.2f}" if added["starlette"] > 0 else "n/a",
+        ]
+        for scenario, added in data.items()
+    ]
+    return _list_table(["request", "cors_wsgi", "Starlette", "ratio"], rows)
