@@ -199,17 +199,19 @@ def _print(results: dict[str, Any]) -> None:
                     + f", p99 {v['median_p99_ms']:.2f} ms"
                 )
     for stack, scenarios in results.get("report_only", {}).items():
-        print(f"\n== report_only, {stack}: instructions added per request over the bare app ==")
-        for scenario, added in scenarios.items():
-            cells = "  ".join(f"{variant} +{count:,}" for variant, count in added.items())
-            print(f"  {scenario:10} {cells}")
+        _print_added(f"report_only, {stack}", scenarios)
     if "asgi" in results:
-        print("\n== asgi: instructions added per request over a bare ASGI app ==")
-        for scenario, added in results["asgi"].items():
-            cells = "  ".join(f"{variant} +{count:,}" for variant, count in added.items())
-            print(f"  {scenario:10} {cells}")
+        _print_added("asgi", results["asgi"])
     if "targets" in results:
         print("\n== targets ==")
         for target in results["targets"]:
             print(f"  {target['verdict']} {target['name']}: {target['detail']}")
     print(end="", flush=True)
+
+
+def _print_added(title: str, scenarios: dict[str, dict[str, float]]) -> None:
+    """Instructions each variant adds per request over the bare app, a line per scenario."""
+    print(f"\n== {title}: instructions added per request over the bare app ==")
+    for scenario, added in scenarios.items():
+        shown = "  ".join(f"{variant} +{count:,.0f}" for variant, count in added.items())
+        print(f"  {scenario:10} {shown}")
