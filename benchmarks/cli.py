@@ -2,8 +2,9 @@
 
 Parts: ``comparison`` (bare vs ours vs peer, both stacks), ``scaling``,
 ``server`` (gunicorn + wrk), ``report_only`` (what a report-only
-candidate adds, WSGI and ASGI) and ``asgi`` (the ASGI adapter against
-Starlette's CORSMiddleware); the last two are instruction counts only.
+candidate adds, WSGI and ASGI), ``asgi`` (the ASGI adapter against
+Starlette's CORSMiddleware) and ``django`` (cors_wsgi.django against
+django-cors-headers); the last three are instruction counts only.
 ``--quick`` measures wall time only, skips the server and writes nothing
 unless ``--output`` is given; it finishes within a minute.
 """
@@ -18,14 +19,14 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from . import asgi, report, report_only, tables
+from . import asgi, django, report, report_only, tables
 from .measure import ROOT, callgrind_available
 from .server import server_suite
 from .suites import Settings, comparison, scaling
 
-PARTS = ("comparison", "scaling", "server", "report_only", "asgi")
+PARTS = ("comparison", "scaling", "server", "report_only", "asgi", "django")
 #: Parts measured in instructions only: skipped without callgrind.
-CALLGRIND_ONLY = ("report_only", "asgi")
+CALLGRIND_ONLY = ("report_only", "asgi", "django")
 RESULTS = ROOT / "benchmarks" / "results"
 CHARTS = ROOT / "docs" / "_static" / "bench"
 
@@ -49,6 +50,7 @@ def run_parts(
         "server": lambda: server_suite(duration=server_duration, rounds=server_rounds),
         "report_only": lambda: report_only.measure(jobs=settings.jobs),
         "asgi": asgi.measure,
+        "django": lambda: django.measure(jobs=settings.jobs),
     }
     results: dict[str, Any] = {}
     for part in parts:
@@ -56,9 +58,10 @@ def run_parts(
         if done is not None:
             done(part, results[part])
     known = {**(earlier or {}), **results}
-    if {"comparison", "scaling", "server", "asgi"} & set(known):
+    if {"comparison", "scaling", "server", *report.ADAPTER_PEERS} & set(known):
+        adapters = {part: known[part] for part in report.ADAPTER_PEERS if part in known}
         judged = report.targets(
-            known.get("comparison", {}), known.get("scaling"), known.get("server"), known.get("asgi")
+            known.get("comparison", {}), known.get("scaling"), known.get("server"), adapters
         )
         results["targets"] = [dataclasses.asdict(t) | {"verdict": t.verdict} for t in judged]
         if done is not None:
@@ -200,8 +203,9 @@ def _print(results: dict[str, Any]) -> None:
                 )
     for stack, scenarios in results.get("report_only", {}).items():
         _print_added(f"report_only, {stack}", scenarios)
-    if "asgi" in results:
-        _print_added("asgi", results["asgi"])
+    for part in ("asgi", "django"):
+        if part in results:
+            _print_added(part, results[part])
     if "targets" in results:
         print("\n== targets ==")
         for target in results["targets"]:

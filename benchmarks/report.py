@@ -96,11 +96,18 @@ def _cost(point: dict[str, float]) -> tuple[float, str]:
     return point["median_ns"], "ns (wall time, noisy)"
 
 
+#: The parts that measure an adapter against its peer: the peer's key and the target's name.
+ADAPTER_PEERS = {
+    "asgi": ("starlette", "ASGI adapter adds <= Starlette's CORSMiddleware"),
+    "django": ("django_cors_headers", "Django middleware adds <= django-cors-headers"),
+}
+
+
 def targets(
     comparisons: dict[str, Any],
     curves: dict[str, Any] | None,
     server: dict[str, Any] | None = None,
-    asgi: dict[str, dict[str, float]] | None = None,
+    adapters: dict[str, dict[str, dict[str, float]]] | None = None,
 ) -> list[Target]:
     """The targets of the core and Flask issues, judged on this run's numbers."""
     found: list[Target] = []
@@ -122,13 +129,14 @@ def targets(
         ]
     if server is not None:
         found += [_keeps_throughput(server, scenario) for scenario in server.get("scenarios", ())]
-    for scenario, added in (asgi or {}).items():
-        ours, peer = added["cors_wsgi"], added["starlette"]
-        detail = f"cors_wsgi +{ours:,.0f} vs starlette +{peer:,.0f} instructions per request over a bare app"
-        if peer > 0:
-            detail += f" ({ours / peer:.2f} x)"
-        name = f"ASGI adapter adds <= Starlette's CORSMiddleware ({scenario})"
-        found.append(Target(name, ours <= peer, detail))
+    for part, measured in (adapters or {}).items():
+        peer, title = ADAPTER_PEERS[part]
+        for scenario, added in measured.items():
+            ours, theirs = added["cors_wsgi"], added[peer]
+            detail = f"cors_wsgi {ours:+,.0f} vs {peer} {theirs:+,.0f} instructions per request (over none)"
+            if ours > 0 and theirs > 0:
+                detail += f" ({ours / theirs:.2f} x)"
+            found.append(Target(f"{title} ({scenario})", ours <= theirs, detail))
     return found
 
 

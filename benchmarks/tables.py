@@ -14,7 +14,7 @@ from typing import Any
 
 from .variants import FLOORS
 
-RESULT_PARTS = ("comparison", "scaling", "server", "targets", "report_only", "asgi")
+RESULT_PARTS = ("comparison", "scaling", "server", "targets", "report_only", "asgi", "django")
 
 _NAMES = {
     "core": "cors_wsgi",
@@ -56,7 +56,9 @@ def render(results: dict[str, Any]) -> dict[str, str]:
     if "report_only" in results:
         tables["report_only.inc"] = _report_only(results["report_only"])
     if "asgi" in results:
-        tables["asgi.inc"] = _asgi(results["asgi"])
+        tables["asgi.inc"] = _against_peer(results["asgi"], "starlette", "Starlette")
+    if "django" in results:
+        tables["django.inc"] = _against_peer(results["django"], "django_cors_headers", "django-cors-headers")
     return tables
 
 
@@ -194,15 +196,11 @@ def _report_only(data: dict[str, Any]) -> str:
     return _list_table(header, rows)
 
 
-def _asgi(data: dict[str, dict[str, float]]) -> str:
-    """Instructions the ASGI adapter and Starlette's CORSMiddleware add to a bare ASGI app."""
-    rows = [
-        [
-            f"``{scenario}``",
-            f"{added['cors_wsgi']:+,.0f}",
-            f"{added['starlette']:+,.0f}",
-            f"{added['cors_wsgi'] / added['starlette']:.2f}" if added["starlette"] > 0 else "n/a",
-        ]
-        for scenario, added in data.items()
-    ]
-    return _list_table(["request", "cors_wsgi", "Starlette", "ratio"], rows)
+def _against_peer(data: dict[str, dict[str, float]], peer: str, title: str) -> str:
+    """Instructions an adapter and its peer add per request; a ratio only when both add."""
+    rows = []
+    for scenario, added in data.items():
+        ours, theirs = added["cors_wsgi"], added[peer]
+        ratio = f"{ours / theirs:.2f}" if ours > 0 and theirs > 0 else "n/a"
+        rows.append([f"``{scenario}``", f"{ours:+,.0f}", f"{theirs:+,.0f}", ratio])
+    return _list_table(["request", "cors_wsgi", title, "ratio"], rows)

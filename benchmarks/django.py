@@ -1,0 +1,140 @@
+"""``python -m benchmarks --parts django``: cors_wsgi.django against django-cors-headers.
+
+Instructions per request, side by side in one run. Each case is a fresh
+process under callgrind that sets Django up with the same settings
+(``CORS_ALLOWED_ORIGINS``, ``CORS_ALLOW_CREDENTIALS``, then
+CommonMiddleware and one view), warms up, and sends N requests through
+Django's WSGI handler; the same process sending none is subtracted.
+"added" is the cost over Django without any CORS middleware.
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import os
+import subprocess
+import sys
+import tempfile
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Any
+
+from .measure import ROOT, parse_callgrind_total
+
+#: The first middleware of each variant; "none" is the baseline.
+FIRST = {
+    "none": [],
+    "cors_wsgi": ["cors_wsgi.django.CorsMiddleware"],
+    "django_cors_headers": ["corsheaders.middleware.CorsMiddleware"],
+}
+ALLOWED = "https://app.example.com"
+SCENARIOS: dict[str, dict[str, str]] = {
+    "allowed": {"HTTP_ORIGIN": ALLOWED},
+    "preflight": {
+        "REQUEST_METHOD": "OPTIONS",
+        "HTTP_ORIGIN": ALLOWED,
+        "HTTP_ACCESS_CONTROL_REQUEST_METHOD": "PUT",
+        "HTTP_ACCESS_CONTROL_REQUEST_HEADERS": "content-type",
+    },
+    "refused": {"HTTP_ORIGIN": "https://evil.example.net"},
+    "no_origin": {},
+}
+COUNT, WARMUP = 1000, 300
+
+
+def _worker(variant: str, scenario: str, count: int) -> None:
+    """Set Django up with one CORS middleware (or none) and answer ``count`` requests."""
+    import django  # type: ignore[import-untyped]
+    from django.conf import settings  # type: ignore[import-untyped]
+    from django.core.handlers.wsgi import WSGIHandler  # type: ignore[import-untyped]
+    from django.http import HttpResponse  # type: ignore[import-untyped]
+    from django.urls import path  # type: ignore[import-untyped]
+
+    def view(request: Any) -> HttpResponse:
+        return HttpResponse("ok")
+
+    module = sys.modules[__name__]
+    module.urlpatterns = [path("api/items", view)]  # type: ignore[attr-defined]
+    settings.configure(
+        SECRET_KEY="bench",
+        ALLOWED_HOSTS=["*"],
+        ROOT_URLCONF=__name__,
+        MIDDLEWARE=[*FIRST[variant], "django.middleware.common.CommonMiddleware"],
+        CORS_ALLOWED_ORIGINS=[ALLOWED],
+        CORS_ALLOW_CREDENTIALS=True,
+        INSTALLED_APPS=[],
+        DATABASES={},
+        USE_TZ=True,
+    )
+    django.setup()
+    handler = WSGIHandler()
+    base = {
+        "REQUEST_METHOD": "GET",
+        "PATH_INFO": "/api/items",
+        "SERVER_NAME": "testserver",
+        "SERVER_PORT": "80",
+        "SERVER_PROTOCOL": "HTTP/1.1",
+        "wsgi.url_scheme": "http",
+        "HTTP_HOST": "api.example.com",
+        **SCENARIOS[scenario],
+    }
+
+    def start_response(status: str, headers: list[tuple[str, str]], exc_info: Any = None) -> None:
+        return None
+
+    for _ in range(WARMUP + count):
+        body = handler({**base, "wsgi.input": io.BytesIO()}, start_response)
+        b"".join(body)
+        body.close()
+
+
+def _instructions(variant: str, scenario: str, count: int) -> int:
+    with tempfile.TemporaryDirectory(prefix="bench-django-") as tmp:
+        out = Path(tmp) / "callgrind.out"
+        command = ["valgrind", "--tool=callgrind", f"--callgrind-out-file={out}", "--dump-instr=no"]
+        command += [
+            "--dump-line=no",
+            sys.executable,
+            "-m",
+            "benchmarks.django",
+            variant,
+            scenario,
+            str(count),
+        ]
+        env = {**os.environ, "PYTHONHASHSEED": "0", "PYTHONDONTWRITEBYTECODE": "1"}
+        subprocess.run(command, cwd=ROOT, env=env, check=True, capture_output=True, timeout=900)
+        return parse_callgrind_total(out.read_text())
+
+
+def measure(jobs: int = 2) -> dict[str, dict[str, float]]:
+    """Added instructions per request over Django without CORS, per scenario and middleware."""
+    cases = [(variant, scenario) for scenario in SCENARIOS for variant in FIRST]
+
+    def per_request(case: tuple[str, str]) -> float:
+        return (_instructions(*case, COUNT) - _instructions(*case, 0)) / COUNT
+
+    with ThreadPoolExecutor(max_workers=jobs) as pool:
+        cost = dict(zip(cases, pool.map(per_request, cases), strict=True))
+    return {
+        scenario: {v: round(cost[v, scenario] - cost["none", scenario]) for v in FIRST if v != "none"}
+        for scenario in SCENARIOS
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    """The process callgrind watches: ``python -m benchmarks.django VARIANT SCENARIO COUNT``."""
+    parser = argparse.ArgumentParser(
+        prog="python -m benchmarks.django",
+        description="one measured process; the comparison is python -m benchmarks --parts django",
+    )
+    parser.add_argument("variant", choices=sorted(FIRST))
+    parser.add_argument("scenario", choices=sorted(SCENARIOS))
+    parser.add_argument("count", type=int)
+    args = parser.parse_args(argv)
+    _worker(args.variant, args.scenario, args.count)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
