@@ -92,3 +92,16 @@ def test_the_wsgi_middleware_never_suggests_check_websocket_origin_which_is_not_
     message = str(caught.value)
     assert message.startswith("check_websocket_origins=True: is not an option of CORSMiddleware; known: ")
     assert "check_websocket_origin" not in message.removeprefix("check_websocket_origins")
+
+
+def test_check_websocket_origin_given_to_the_wsgi_middleware_says_why_and_what_to_use() -> None:
+    with pytest.raises(ConfigError) as caught:
+        CORSMiddleware(app, check_websocket_origin=True)  # type: ignore[call-arg]
+
+    error = caught.value
+    assert (error.option, error.value, error.problem, error.fix) == (
+        "check_websocket_origin",
+        True,
+        "is not an option of CORSMiddleware: WebSocket handshakes never pass through it",
+        "remove it, or serve the app with cors_wsgi.asgi.CORSMiddleware",
+    )
