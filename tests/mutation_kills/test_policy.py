@@ -13,7 +13,7 @@ def test_a_comma_separated_list_trims_spaces_and_tabs_around_each_name() -> None
     assert (
         "Access-Control-Allow-Headers",
         "X-A, X-B, X-C, Accept, Accept-Language, Content-Language, Content-Type",
-    ) in (policy.preflight_headers)
+    ) in policy.preflight_headers
 
 
 @pytest.mark.parametrize(
