@@ -217,5 +217,5 @@ def _print_added(title: str, scenarios: dict[str, dict[str, float]]) -> None:
     """Instructions each variant adds per request over the bare app, a line per scenario."""
     print(f"\n== {title}: instructions added per request over the bare app ==")
     for scenario, added in scenarios.items():
-        shown = "  ".join(f"{variant} +{count:,.0f}" for variant, count in added.items())
+        shown = "  ".join(f"{variant} {count:+,.0f}" for variant, count in added.items())
         print(f"  {scenario:10} {shown}")

@@ -16,7 +16,7 @@ from __future__ import annotations
 import inspect
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from types import EllipsisType
-from typing import Any, Generic, NamedTuple, Self, TypeVar, Union, Unpack
+from typing import Any, Generic, NamedTuple, Self, TypeVar, Union, Unpack, cast
 
 from . import reasons
 from .config import MIDDLEWARE_OPTIONS, build, options_from_env, options_from_mapping, text_key
@@ -393,9 +393,10 @@ class Engine(Generic[AppT, RequestT]):
 
         Rate-limited per (origin, reason): a flood of refusals writes one line
         per key and ``REFUSAL_LOG_WINDOW``, and the next line counts the rest.
+        Only requests with an Origin are refused: one without is no CORS request.
         """
-        origin = decision.origin
-        key = (origin[:MAX_LOGGED_LENGTH] if origin is not None else None, decision.reason)
+        origin = cast(str, decision.origin)
+        key = (origin[:MAX_LOGGED_LENGTH], decision.reason)
         admitted = self._limiter.admit(key)
         if admitted is None:
             return

@@ -300,7 +300,8 @@ class CorsMiddleware:
             return None
         served = found.served
         level = INFO if decision.preflight else DEBUG  # a refused actual request may well be same-origin
-        if not decision.allowed and logger.isEnabledFor(level):
+        # A request without Origin is no CORS request (a same-origin page, curl): nothing refused it.
+        if not decision.allowed and decision.origin is not None and logger.isEnabledFor(level):
             served.log_refusal(decision, _method(found.facts), request, level)
         if not decision.preflight or served.preflight_passthrough:
             return None
