@@ -49,10 +49,16 @@ def new_memo() -> Memo:
 def remember(memo: Memo, key: Key, decision: Decision) -> Decision:
     """Store ``decision`` under ``key``, first clearing every memo when the budget is spent."""
     if next(_insertions) % MAX_ENTRIES == 0:
-        for live in list(_live.values()):
-            live.clear()
+        forget_all()
     memo[key] = decision
     return decision
+
+
+def forget_all() -> None:
+    """Empty every live memo: when the budget is spent, and before each of the project's tests,
+    so that no test's answers come from what an earlier test decided."""
+    for live in list(_live.values()):
+        live.clear()
 
 
 def entries() -> int:
