@@ -104,7 +104,10 @@ class CORSMiddleware(Engine[WSGIApp, Environ]):
         cors_start_response = MethodType(_add_headers, (start_response, headers))
         if catch_exceptions:
             return self._call_catching(environ, start_response, cors_start_response, headers)
-        return self.app(environ, cors_start_response)
+        # Read, then called: CPython 3.11 cannot specialize ``self.app(...)`` (a method lookup
+        # that finds an instance attribute), and in a large app its type lookups miss the cache.
+        app = self.app
+        return app(environ, cors_start_response)
 
     def _answer_preflight(
         self, decision: Decision, requested: str, environ: Environ, start_response: StartResponse

@@ -441,15 +441,16 @@ class _PassThroughVary:
         self.app = app
 
     def __call__(self, environ: Environ, start_response: StartResponse) -> Iterable[bytes]:
+        app = self.app  # read, then called: see CORSMiddleware.__call__
         if not environ.get(_PASSED_THROUGH):
-            return self.app(environ, start_response)
+            return app(environ, start_response)
 
         def varying(status: str, headers: list[tuple[str, str]], exc_info: Any = None) -> Any:
             return start_response(
                 status, merge_headers(headers, NO_GRANT.preflight_refusal_headers), exc_info
             )
 
-        return self.app(environ, varying)
+        return app(environ, varying)
 
 
 def _replay(match: Callable[..., Any], result: object) -> Callable[..., Any]:
