@@ -179,8 +179,8 @@ def test_errors_of_loaded_options_are_attributed_even_beside_report_only_options
     assert error.option == "environment CORS_ALLOW_ORIGINS"
 
 
-def test_a_report_only_given_in_python_is_not_blamed_on_the_environment() -> None:
-    environ = {"CORS_ALLOW_ORIGINS": A}
+def test_a_report_only_given_in_python_replaces_the_environments_and_is_not_blamed_on_it() -> None:
+    environ = {"CORS_ALLOW_ORIGINS": A, "CORS_REPORT_ONLY_ALLOW_ORIGINS": A}
 
     error = error_of(
         CORSMiddleware.from_env, hello_app, environ=environ, report_only={"allow_origins": [A + "/"]}
