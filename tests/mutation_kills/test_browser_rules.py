@@ -199,7 +199,7 @@ def test_a_null_origin_that_is_not_granted_is_told_to_avoid_the_redirect() -> No
 
 @pytest.mark.parametrize(("value", "found"), [(None, "is missing"), ("True", "is 'True'")])
 def test_credentials_need_allow_credentials_exactly_true(value: str | None, found: str) -> None:
-    headers = (("Access-Control-Allow-Origin", APP),)
+    headers: tuple[Header, ...] = (("Access-Control-Allow-Origin", APP),)
     if value is not None:
         headers += (("Access-Control-Allow-Credentials", value),)
 
@@ -393,14 +393,13 @@ def test_a_wildcard_header_does_not_cover_a_credentialed_request() -> None:
 
 def test_a_preflight_only_run_stops_before_the_request() -> None:
     request = Request(APP, "PUT")
-    server = Server({}, preflight_ok(("Access-Control-Allow-Methods", "PUT")))
+    answer = preflight_ok(("Access-Control-Allow-Methods", "PUT"))
+    server = Server({}, answer)
     url = parse_url(API + "/items")
 
     outcome = browser.run(request, server, url, preflight_only=True)
 
-    preflight = Exchange(
-        "OPTIONS", tuple(browser.preflight_request_headers(request)), server.default, url, True
-    )
+    preflight = Exchange("OPTIONS", tuple(browser.preflight_request_headers(request)), answer, url, True)
     assert outcome == Outcome(
         True,
         None,

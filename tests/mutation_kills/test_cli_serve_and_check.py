@@ -11,6 +11,7 @@ import socketserver
 import sys
 import threading
 import urllib.request
+import wsgiref.simple_server
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -44,7 +45,7 @@ def run(capsys: pytest.CaptureFixture[str], *argv: str) -> Result:
 
 
 @pytest.fixture
-def app_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+def app_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     """The working directory, holding ``hmut2_app.py``; sys.path and sys.modules restored after."""
     (tmp_path / "hmut2_app.py").write_text(APP_MODULE)
     monkeypatch.chdir(tmp_path)
@@ -156,7 +157,7 @@ def test_serve_prints_what_it_serves_and_where_then_serves_until_interrupted(
 ) -> None:
     servers: list[Any] = []
     answers: list[tuple[str, str | None]] = []
-    real_make_server = cli.make_server
+    real_make_server = wsgiref.simple_server.make_server
 
     def make_server(*args: Any, **kwargs: Any) -> Any:
         server = real_make_server(*args, **kwargs)
@@ -174,14 +175,14 @@ def test_serve_prints_what_it_serves_and_where_then_serves_until_interrupted(
         server.serve_forever = serve_one_then_interrupt
         return server
 
-    monkeypatch.setattr(cli, "make_server", make_server)
+    monkeypatch.setattr("cors_wsgi.cli.make_server", make_server)
     argv = ["serve", "hmut2_app:app", "--port", "0", "--allow-origin", ORIGIN, "--debug"]
 
     result = run(capsys, *argv)
 
     (server,) = servers
     assert result.status == 0
-    assert isinstance(server, socketserver.ThreadingMixIn)
+    assert socketserver.ThreadingMixIn in type(server).__mro__
     assert server.server_address[0] == "127.0.0.1"
     assert result.out.splitlines() == [
         f"serving hmut2_app:app with CORSPolicy(allow_origins=['{ORIGIN}'])",
