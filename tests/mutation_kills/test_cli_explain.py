@@ -201,22 +201,32 @@ def test_explain_prints_the_policy_the_decisions_and_the_stand_in_apps_answer(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     result = run(
-        capsys, "explain", *ALLOW, "--method", "PUT", "--allow-method", "PUT", "--expose-header", "X-Id"
+        capsys,
+        "explain",
+        *ALLOW,
+        "--method",
+        "PUT",
+        "--allow-method",
+        "PUT,PATCH",
+        "--expose-header",
+        "X-Id, X-B",
     )
     lines = result.out.splitlines()
+    policy = policy_of(allow_origins=[ORIGIN], allow_methods=["PUT", "PATCH"], expose_headers=["X-Id", "X-B"])
 
     assert lines[:4] == [
-        f"policy: {policy_of(allow_origins=[ORIGIN], allow_methods=['PUT'], expose_headers=['X-Id'])}",
+        f"policy: {policy}",
         f"request: PUT / from {ORIGIN}",
         "core decision (preflight): allowed",
         "core decision (request): allowed",
     ]
     start = lines.index("request: PUT -> 200")
-    assert lines[start + 1 : start + 5] == [
+    assert lines[start + 1 : start + 6] == [
         f"  > Origin: {ORIGIN}",
         "  < Content-Type: text/plain",
         "  < Content-Length: 27",
         "  < X-Id: (set by your app)",
+        "  < X-B: (set by your app)",
     ]
     assert "  < (body) the application's response\\n" in lines
 
@@ -313,3 +323,33 @@ def test_the_json_of_a_preflight_marks_it_and_its_reasons(capsys: pytest.Capture
     assert report["preflight_reasons"] == ["the method 'PUT' is not GET, HEAD or POST"]
     assert [(e["method"], e["preflight"]) for e in report["exchanges"]] == [("OPTIONS", True)]
     assert report["message"].startswith("the server refused the preflight") or report["message"]
+
+
+def test_run_explain_writes_the_pass_through_and_an_alike_candidate_to_the_stream_given(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    config = tmp_path / "cors.ini"
+    config.write_text(f"[cors]\nallow_origins = {ORIGIN}\nresources = /api/*\n")
+    candidate = tmp_path / "candidate.env"
+    candidate.write_text(f"CORS_ALLOW_ORIGINS={ORIGIN}\n")
+    passed, alike = io.StringIO(), io.StringIO()
+    parse = build_parser().parse_args
+
+    run_explain(parse(["explain", "--origin", ORIGIN, "--config", str(config), "--path", "/x"]), passed)
+    run_explain(parse(["explain", *ALLOW, "--report-only", str(candidate)]), alike)
+
+    assert "core: no rule covers this path; the middleware passes it through untouched" in passed.getvalue()
+    assert alike.getvalue().endswith("report-only: the candidate decides alike: nothing would be reported\n")
+    assert capsys.readouterr().out == ""
+
+
+def test_the_json_states_the_servers_reason_with_its_fix(capsys: pytest.CaptureFixture[str]) -> None:
+    report = explain_json(capsys, *ALLOW, "--header", "X-A: 1")
+
+    assert report["server_reason"] == {
+        "reason": "header-not-allowed",
+        "detail": "x-a",
+        "source": "response body",
+        "fix": "add the header to allow_headers, or stop sending it",
+    }
+    assert explain_json(capsys, *ALLOW)["server_reason"] is None

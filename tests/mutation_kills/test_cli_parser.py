@@ -220,7 +220,11 @@ def test_values_are_converted_and_repeated_options_collected() -> None:
 @pytest.mark.parametrize(
     ("argv", "error"),
     [
-        (["--origin", "https://a.example/"], "argument --origin: 'https://a.example/' is not an origin as"),
+        (
+            ["--origin", "https://a.example/"],
+            "argument --origin: 'https://a.example/' is not an origin as browsers send it: "
+            "scheme://host[:port], lower case, no default port, no path or trailing slash\n",
+        ),
         (["--origin", ORIGIN, "--method", "TRACE"], "argument --method: TRACE is a forbidden method"),
         (["--origin", ORIGIN, "--method", "GET X"], "argument --method: 'GET X' is not a method name"),
         (["--origin", ORIGIN, "--path", "a"], "argument --path: 'a' is not a request path: it starts with /"),

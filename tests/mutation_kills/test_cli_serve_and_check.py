@@ -7,6 +7,7 @@ import io
 import json
 import logging
 import re
+import socket
 import socketserver
 import sys
 import threading
@@ -18,11 +19,11 @@ from typing import Any
 
 import pytest
 
-from cors_wsgi import cli
+from cors_wsgi import __version__, cli
 from cors_wsgi.cli import UsageError, build_parser, http_transport, load_app, log_refusals_by_default, main
 from cors_wsgi.http1 import Deadline
 from cors_wsgi.logs import logger
-from tests.cli.servers import Result, ScriptedServer, serve_in_thread
+from tests.cli.servers import QuietWSGIHandler, Result, ScriptedServer, serve_in_thread
 
 ORIGIN = "https://app.example.com"
 
@@ -177,14 +178,16 @@ def test_serve_prints_what_it_serves_and_where_then_serves_until_interrupted(
 
     monkeypatch.setattr("cors_wsgi.cli.make_server", make_server)
     argv = ["serve", "hmut2_app:app", "--port", "0", "--allow-origin", ORIGIN, "--debug"]
+    out = io.StringIO()
 
-    result = run(capsys, *argv)
+    status = cli.run_serve(build_parser().parse_args(argv), out)
 
     (server,) = servers
-    assert result.status == 0
+    assert status == 0
+    assert capsys.readouterr().out == ""
     assert socketserver.ThreadingMixIn in type(server).__mro__
     assert server.server_address[0] == "127.0.0.1"
-    assert result.out.splitlines() == [
+    assert out.getvalue().splitlines() == [
         f"serving hmut2_app:app with CORSPolicy(allow_origins=['{ORIGIN}'])",
         f"http://127.0.0.1:{server.server_port}/  (development server, not for production; Ctrl-C stops it)",
     ]
@@ -252,3 +255,71 @@ def test_the_http_transport_needs_a_url() -> None:
         send(None, "GET", [])
 
     assert str(caught.value) == "http_transport sends to a URL; explain's transport is the one without"
+
+
+class Recorder:
+    """A WSGI app granting ORIGIN that records what reached it."""
+
+    def __init__(self) -> None:
+        self.environs: list[dict[str, Any]] = []
+
+    def __call__(self, environ: dict[str, Any], start_response: Any) -> list[bytes]:
+        self.environs.append(environ)
+        start_response("200 OK", [("Access-Control-Allow-Origin", ORIGIN), ("Content-Length", "0")])
+        return [b""]
+
+
+@pytest.fixture
+def recorded() -> Iterator[tuple[str, Recorder]]:
+    app = Recorder()
+    server = wsgiref.simple_server.make_server("127.0.0.1", 0, app, handler_class=QuietWSGIHandler)
+    stop = serve_in_thread(server)
+    yield f"http://127.0.0.1:{server.server_port}", app
+    stop()
+
+
+def test_check_sends_the_request_target_host_and_user_agent(recorded: tuple[str, Recorder]) -> None:
+    base, app = recorded
+    out = io.StringIO()
+    args = build_parser().parse_args(["check", base + "/api/items?page=2", "--origin", ORIGIN])
+
+    assert cli.run_check(args, out) == 0
+
+    (environ,) = app.environs
+    assert (environ["PATH_INFO"], environ["QUERY_STRING"]) == ("/api/items", "page=2")
+    assert environ["HTTP_HOST"] == base.removeprefix("http://")
+    assert environ["HTTP_USER_AGENT"] == f"cors-wsgi-check/{__version__}"
+    assert out.getvalue().splitlines()[0] == f"check: GET {base}/api/items?page=2 from {ORIGIN}"
+
+
+def test_check_writes_its_json_to_the_stream_given(recorded: tuple[str, Recorder]) -> None:
+    base, _ = recorded
+    out = io.StringIO()
+    args = build_parser().parse_args(["check", base + "/", "--origin", ORIGIN, "--json"])
+
+    assert cli.run_check(args, out) == 0
+
+    report = json.loads(out.getvalue())
+    assert out.getvalue() == json.dumps(report, indent=2) + "\n"
+    assert report["server_reason"] is None
+    assert report["exchanges"][0]["url"] == base + "/"
+
+
+def test_an_unreachable_server_is_a_network_error_with_the_reason(capsys: pytest.CaptureFixture[str]) -> None:
+    with socket.socket() as unused:
+        unused.bind(("127.0.0.1", 0))
+        port = unused.getsockname()[1]
+
+    result = run(capsys, "check", f"http://127.0.0.1:{port}/", "--origin", ORIGIN)
+
+    assert result.status == 2
+    assert result.err == "cors-wsgi check: network error: [Errno 111] Connection refused\n"
+
+
+def test_a_url_that_is_not_http_is_a_usage_error_saying_why(capsys: pytest.CaptureFixture[str]) -> None:
+    result = run(capsys, "check", "ftp://files.example/", "--origin", ORIGIN)
+
+    assert (
+        result.err
+        == "cors-wsgi check: bad URL 'ftp://files.example/': the scheme 'ftp' is not http or https\n"
+    )
