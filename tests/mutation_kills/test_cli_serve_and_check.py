@@ -272,9 +272,10 @@ class Recorder:
 @pytest.fixture
 def recorded() -> Iterator[tuple[str, Recorder]]:
     app = Recorder()
-    server = wsgiref.simple_server.make_server("127.0.0.1", 0, app, handler_class=QuietWSGIHandler)
+    # Not 127.0.0.1: a connection to no host in particular would reach the loopback's first address.
+    server = wsgiref.simple_server.make_server("127.0.0.2", 0, app, handler_class=QuietWSGIHandler)
     stop = serve_in_thread(server)
-    yield f"http://127.0.0.1:{server.server_port}", app
+    yield f"http://127.0.0.2:{server.server_port}", app
     stop()
 
 
@@ -290,6 +291,7 @@ def test_check_sends_the_request_target_host_and_user_agent(recorded: tuple[str,
     assert environ["HTTP_HOST"] == base.removeprefix("http://")
     assert environ["HTTP_USER_AGENT"] == f"cors-wsgi-check/{__version__}"
     assert out.getvalue().splitlines()[0] == f"check: GET {base}/api/items?page=2 from {ORIGIN}"
+    assert out.getvalue().endswith("\nallowed: a browser lets the script read the response\n")
 
 
 def test_check_writes_its_json_to_the_stream_given(recorded: tuple[str, Recorder]) -> None:
@@ -323,3 +325,24 @@ def test_a_url_that_is_not_http_is_a_usage_error_saying_why(capsys: pytest.Captu
         result.err
         == "cors-wsgi check: bad URL 'ftp://files.example/': the scheme 'ftp' is not http or https\n"
     )
+
+
+def test_serve_from_the_command_line_prints_to_standard_output(
+    app_dir: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def make_server(*args: Any, **kwargs: Any) -> Any:
+        server = wsgiref.simple_server.make_server(*args, **kwargs)
+
+        def interrupted() -> None:
+            raise KeyboardInterrupt
+
+        server.serve_forever = interrupted
+        return server
+
+    monkeypatch.setattr("cors_wsgi.cli.make_server", make_server)
+
+    result = run(capsys, "serve", "hmut2_app:app", "--port", "0")
+
+    assert result.status == 0
+    assert result.out.startswith("serving hmut2_app:app with CORSPolicy(")
+    assert "(development server, not for production; Ctrl-C stops it)\n" in result.out
