@@ -23,6 +23,7 @@ from cors_wsgi import __version__, cli
 from cors_wsgi.cli import UsageError, build_parser, http_transport, load_app, log_refusals_by_default, main
 from cors_wsgi.http1 import Deadline
 from cors_wsgi.logs import logger
+from tests.cli.raw_server import RawServer
 from tests.cli.servers import QuietWSGIHandler, Result, ScriptedServer, serve_in_thread
 
 ORIGIN = "https://app.example.com"
@@ -346,3 +347,23 @@ def test_serve_from_the_command_line_prints_to_standard_output(
     assert result.status == 0
     assert result.out.startswith("serving hmut2_app:app with CORSPolicy(")
     assert "(development server, not for production; Ctrl-C stops it)\n" in result.out
+
+
+def test_a_head_response_has_no_body_whatever_follows_its_head(capsys: pytest.CaptureFixture[str]) -> None:
+    head = f"HTTP/1.1 200 OK\r\nAccess-Control-Allow-Origin: {ORIGIN}\r\nContent-Length: 5\r\n\r\n".encode()
+
+    with RawServer(lambda request: [head + b"hello"]).running() as server:
+        result = run(capsys, "check", server.url(), "--origin", ORIGIN, "--method", "HEAD", "-v")
+
+    assert result.status == 0
+    assert "  < Content-Length: 5" in result.out.splitlines()
+    assert "hello" not in result.out
+
+
+def test_an_unreadable_response_has_status_0_in_the_json(capsys: pytest.CaptureFixture[str]) -> None:
+    with RawServer(lambda request: [b"nonsense\r\n\r\n"]).running() as server:
+        result = run(capsys, "check", server.url(), "--origin", ORIGIN, "--json")
+
+    report = json.loads(result.out)
+    assert (result.status, report["code"]) == (1, "response-invalid")
+    assert report["request"]["response"] == {"status": 0, "headers": []}
