@@ -47,7 +47,7 @@ class UsageError(Exception):
 def _origin(value: str) -> str:
     if value != "null" and split_origin(value) is None:
         raise argparse.ArgumentTypeError(
-            f"{escape(value)!r} is not an origin as browsers send it: scheme://host[:port], lower case, "
+            f"{value!a} is not an origin as browsers send it: scheme://host[:port], lower case, "
             "no default port, no path or trailing slash"
         )
     return value
@@ -57,7 +57,7 @@ def _header(value: str) -> Header:
     name, colon, raw = value.partition(":")
     name = name.strip()
     if not colon or not is_token(name) or has_control_characters(raw) or not raw.isascii():
-        raise argparse.ArgumentTypeError(f"{escape(value)!r} is not 'Name: value' (ASCII, one line)")
+        raise argparse.ArgumentTypeError(f"{value!a} is not 'Name: value' (ASCII, one line)")
     if browser.is_forbidden_request_header(name):
         raise argparse.ArgumentTypeError(
             f"{name} is a forbidden request header: the browser sets it, a script cannot"
@@ -70,17 +70,17 @@ def _path(value: str) -> urls.URL:
     """The path (and query) as the page's script writes it in the URL; the server decodes it."""
     if not value.startswith("/") or has_control_characters(value):
         raise argparse.ArgumentTypeError(
-            f"{escape(value)!r} is not a request path: it starts with / and has no control characters"
+            f"{value!a} is not a request path: it starts with / and has no control characters"
         )
     try:
         return urls.parse("http://localhost" + value)
     except urls.URLError as error:
-        raise argparse.ArgumentTypeError(f"{escape(value)!r} is not a request path: {error}") from None
+        raise argparse.ArgumentTypeError(f"{value!a} is not a request path: {error}") from None
 
 
 def _method(value: str) -> str:
     if not is_token(value):
-        raise argparse.ArgumentTypeError(f"{escape(value)!r} is not a method name")
+        raise argparse.ArgumentTypeError(f"{value!a} is not a method name")
     if browser.is_forbidden_method(value):
         raise argparse.ArgumentTypeError(f"{value} is a forbidden method: fetch() refuses to send it")
     return browser.normalize_method(value)
@@ -248,11 +248,11 @@ def outcome_json(outcome: browser.Outcome) -> dict[str, Any]:
 
 def _parse_url(text: str) -> urls.URL:
     if has_control_characters(text):
-        raise UsageError(f"bad URL {escape(text)!r}: it contains a control character")
+        raise UsageError(f"bad URL {text!a}: it contains a control character")
     try:
         return urls.parse(text)
     except urls.URLError as error:
-        raise UsageError(f"bad URL {escape(text)!r}: {escape(str(error))}") from None
+        raise UsageError(f"bad URL {text!a}: {escape(str(error))}") from None
 
 
 def http_transport(deadline: http1.Deadline) -> browser.Transport:
@@ -490,7 +490,7 @@ def load_app(spec: str) -> WSGIApp:
     """``module:attribute`` (dotted attributes allowed), imported from the current directory."""
     module_name, colon, attribute = spec.partition(":")
     if not colon or not module_name or not attribute:
-        raise UsageError(f"{escape(spec)!r} is not MODULE:APP, e.g. myproject.wsgi:application")
+        raise UsageError(f"{spec!a} is not MODULE:APP, e.g. myproject.wsgi:application")
     if os.getcwd() not in sys.path:
         sys.path.insert(0, os.getcwd())
     try:
@@ -498,9 +498,9 @@ def load_app(spec: str) -> WSGIApp:
         for name in attribute.split("."):
             target = getattr(target, name)
     except (ImportError, AttributeError) as error:
-        raise UsageError(f"cannot load {escape(spec)!r}: {error}") from None
+        raise UsageError(f"cannot load {spec!a}: {error}") from None
     if not callable(target):
-        raise UsageError(f"{escape(spec)!r} is not a WSGI application (not callable)")
+        raise UsageError(f"{spec!a} is not a WSGI application (not callable)")
     app: WSGIApp = target
     return app
 
