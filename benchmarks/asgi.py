@@ -9,7 +9,6 @@ own work. Each request's scope is built from fresh objects, as a server does.
 
 from __future__ import annotations
 
-import argparse
 import gc
 import os
 import subprocess
@@ -18,7 +17,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from .measure import ROOT, parse_callgrind_total
+from .measure import ROOT, parse_callgrind_total, worker_main
 
 ORIGIN = "https://app.example.com"
 OPTIONS: dict[str, Any] = {
@@ -120,17 +119,7 @@ def measure() -> dict[str, dict[str, float]]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """The process callgrind watches: ``python -m benchmarks.asgi VARIANT SCENARIO COUNT``."""
-    parser = argparse.ArgumentParser(
-        prog="python -m benchmarks.asgi",
-        description="one measured process; the comparison is python -m benchmarks --parts asgi",
-    )
-    parser.add_argument("variant", choices=VARIANTS)
-    parser.add_argument("scenario", choices=sorted(SCENARIOS))
-    parser.add_argument("count", type=int)
-    args = parser.parse_args(argv)
-    _worker(args.variant, args.scenario, args.count)
-    return 0
+    return worker_main("asgi", VARIANTS, SCENARIOS, _worker, argv)
 
 
 if __name__ == "__main__":

@@ -10,7 +10,6 @@ Django's WSGI handler; the same process sending none is subtracted.
 
 from __future__ import annotations
 
-import argparse
 import io
 import os
 import subprocess
@@ -20,7 +19,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
-from .measure import ROOT, parse_callgrind_total
+from .measure import ROOT, parse_callgrind_total, worker_main
 
 #: The first middleware of each variant; "none" is the baseline.
 FIRST = {
@@ -123,17 +122,7 @@ def measure(jobs: int = 2) -> dict[str, dict[str, float]]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """The process callgrind watches: ``python -m benchmarks.django VARIANT SCENARIO COUNT``."""
-    parser = argparse.ArgumentParser(
-        prog="python -m benchmarks.django",
-        description="one measured process; the comparison is python -m benchmarks --parts django",
-    )
-    parser.add_argument("variant", choices=sorted(FIRST))
-    parser.add_argument("scenario", choices=sorted(SCENARIOS))
-    parser.add_argument("count", type=int)
-    args = parser.parse_args(argv)
-    _worker(args.variant, args.scenario, args.count)
-    return 0
+    return worker_main("django", FIRST, SCENARIOS, _worker, argv)
 
 
 if __name__ == "__main__":

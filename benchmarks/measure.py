@@ -9,6 +9,7 @@ requests, minus the same process sending none, divided by N.
 
 from __future__ import annotations
 
+import argparse
 import dataclasses
 import gc
 import json
@@ -20,7 +21,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -129,3 +130,23 @@ def parse_callgrind_total(text: str) -> int:
         if line.startswith(("summary:", "totals:")):
             return int(line.split()[1])
     raise ValueError("no summary or totals line in the callgrind output")
+
+
+def worker_main(
+    part: str,
+    variants: Sequence[str],
+    scenarios: Sequence[str],
+    worker: Callable[[str, str, int], None],
+    argv: list[str] | None = None,
+) -> int:
+    """A measured process's command line: ``python -m benchmarks.PART VARIANT SCENARIO COUNT``."""
+    parser = argparse.ArgumentParser(
+        prog=f"python -m benchmarks.{part}",
+        description=f"one measured process; the comparison is python -m benchmarks --parts {part}",
+    )
+    parser.add_argument("variant", choices=sorted(variants))
+    parser.add_argument("scenario", choices=sorted(scenarios))
+    parser.add_argument("count", type=int)
+    args = parser.parse_args(argv)
+    worker(args.variant, args.scenario, args.count)
+    return 0

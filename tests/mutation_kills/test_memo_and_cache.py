@@ -12,31 +12,10 @@ import pytest
 from cors_wsgi import ConfigError, CORSPolicy, decide_actual
 from cors_wsgi.cache import ttl_cache
 from cors_wsgi.memo import MAX_ENTRIES
+from tests.integrations.test_cache import Clock, Database
 
 A = "https://a.example.com"
 B = "https://b.example.com"
-
-
-class Clock:
-    """A clock the test moves by hand."""
-
-    def __init__(self) -> None:
-        self.now = 1000.0
-
-    def __call__(self) -> float:
-        return self.now
-
-
-class Database:
-    """An origin table that counts its lookups."""
-
-    def __init__(self, *origins: str) -> None:
-        self.origins = set(origins)
-        self.lookups: Counter[str] = Counter()
-
-    def __call__(self, origin: str) -> bool:
-        self.lookups[origin] += 1
-        return origin in self.origins
 
 
 # The decision memo
