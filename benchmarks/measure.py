@@ -21,7 +21,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -134,8 +134,8 @@ def parse_callgrind_total(text: str) -> int:
 
 def worker_main(
     part: str,
-    variants: Sequence[str],
-    scenarios: Sequence[str],
+    variants: Iterable[str],
+    scenarios: Iterable[str],
     worker: Callable[[str, str, int], None],
     argv: list[str] | None = None,
 ) -> int:
