@@ -92,6 +92,7 @@ class CORSPolicy:
     """
 
     __slots__ = (
+        "__weakref__",
         "actual_headers",
         "actual_refusal_headers",
         "allow_credentials",
@@ -227,7 +228,7 @@ class CORSPolicy:
                 )
         set_(self, "granted_decisions", MappingProxyType(granted))
         set_(self, "granted_preflights", MappingProxyType(granted_preflights))
-        set_(self, "memo", new_memo())
+        set_(self, "memo", new_memo(self))
         set_(self, "remembers", not origins.callables)
 
     def __setattr__(self, name: str, value: object) -> None:

@@ -6,6 +6,7 @@ compares it with the decision a new policy (an empty memo) computes.
 
 from __future__ import annotations
 
+import gc
 import logging
 from typing import Any
 
@@ -13,7 +14,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from cors_wsgi import CORSMiddleware, CORSPolicy, Decision, decide_actual, decide_preflight, reasons
+from cors_wsgi import CORSMiddleware, CORSPolicy, Decision, decide_actual, decide_preflight, memo, reasons
 from cors_wsgi.decision import decide_unremembered
 from cors_wsgi.origins import MAX_ORIGIN_LENGTH
 from tests.core.conftest import text_app
@@ -134,6 +135,22 @@ def test_reconfigured_policy_starts_with_an_empty_memo() -> None:
     middleware.reconfigure(allow_origins=["https://*.example.org"])
     assert middleware.policy.memo == {}
     assert not decide_actual(middleware.policy, "https://a.example.com").allowed
+
+
+def test_a_collected_policys_memo_leaves_the_process_wide_budget() -> None:
+    """Reconfiguring many times must not keep the old policies' memos (and their entries) alive."""
+    gc.collect()
+    held = memo.entries()
+    middleware = CORSMiddleware(text_app(), allow_origins=["https://*.example.com"])
+    for n in range(50):
+        decide_actual(middleware.policy, f"https://a{n}.example.com")
+        middleware.reconfigure(allow_origins=[f"https://*.t{n}.example.com"])
+    decide_actual(middleware.policy, "https://a.t49.example.com")
+    gc.collect()
+    assert memo.entries() == held + 1
+    del middleware
+    gc.collect()
+    assert memo.entries() == held
 
 
 def test_exact_grant_is_remembered_so_one_lookup_finds_it() -> None:
