@@ -10,14 +10,9 @@ own work. Each request's scope is built from fresh objects, as a server does.
 from __future__ import annotations
 
 import gc
-import os
-import subprocess
-import sys
-import tempfile
-from pathlib import Path
 from typing import Any
 
-from .measure import ROOT, parse_callgrind_total, worker_main
+from .measure import callgrind_total, per_request, worker_main
 
 ORIGIN = "https://app.example.com"
 OPTIONS: dict[str, Any] = {
@@ -96,25 +91,18 @@ def _worker(variant: str, scenario: str, count: int) -> None:
     run(app, scenario, count)
 
 
-def _instructions(variant: str, scenario: str, count: int) -> int:
-    with tempfile.TemporaryDirectory(prefix="bench-asgi-") as tmp:
-        out = Path(tmp) / "callgrind.out"
-        command = ["valgrind", "--tool=callgrind", f"--callgrind-out-file={out}", "--dump-instr=no"]
-        command += [sys.executable, "-m", "benchmarks.asgi", variant, scenario, str(count)]
-        env = {**os.environ, "PYTHONHASHSEED": "0", "PYTHONDONTWRITEBYTECODE": "1"}
-        subprocess.run(command, cwd=ROOT, env=env, check=True, capture_output=True, timeout=900)
-        return parse_callgrind_total(out.read_text())
-
-
 def measure() -> dict[str, dict[str, float]]:
     """Added instructions per request over the bare app, per scenario and middleware."""
+
+    def added(variant: str, scenario: str) -> float:
+        return per_request(
+            lambda n, layout: callgrind_total(["benchmarks.asgi", variant, scenario, str(n)], layout), COUNT
+        )
+
     results: dict[str, dict[str, float]] = {}
     for scenario in SCENARIOS:
-        per_request = {
-            variant: (_instructions(variant, scenario, COUNT) - _instructions(variant, scenario, 0)) / COUNT
-            for variant in VARIANTS
-        }
-        results[scenario] = {v: round(per_request[v] - per_request["bare"]) for v in VARIANTS[1:]}
+        cost = {variant: added(variant, scenario) for variant in VARIANTS}
+        results[scenario] = {v: round(cost[v] - cost["bare"]) for v in VARIANTS[1:]}
     return results
 
 

@@ -11,15 +11,11 @@ Django's WSGI handler; the same process sending none is subtracted.
 from __future__ import annotations
 
 import io
-import os
-import subprocess
 import sys
-import tempfile
 from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
 from typing import Any
 
-from .measure import ROOT, parse_callgrind_total, worker_main
+from .measure import callgrind_total, per_request, worker_main
 
 #: The first middleware of each variant; "none" is the baseline.
 FIRST = {
@@ -88,33 +84,17 @@ def _worker(variant: str, scenario: str, count: int) -> None:
         body.close()
 
 
-def _instructions(variant: str, scenario: str, count: int) -> int:
-    with tempfile.TemporaryDirectory(prefix="bench-django-") as tmp:
-        out = Path(tmp) / "callgrind.out"
-        command = ["valgrind", "--tool=callgrind", f"--callgrind-out-file={out}", "--dump-instr=no"]
-        command += [
-            "--dump-line=no",
-            sys.executable,
-            "-m",
-            "benchmarks.django",
-            variant,
-            scenario,
-            str(count),
-        ]
-        env = {**os.environ, "PYTHONHASHSEED": "0", "PYTHONDONTWRITEBYTECODE": "1"}
-        subprocess.run(command, cwd=ROOT, env=env, check=True, capture_output=True, timeout=900)
-        return parse_callgrind_total(out.read_text())
-
-
 def measure(jobs: int = 2) -> dict[str, dict[str, float]]:
     """Added instructions per request over Django without CORS, per scenario and middleware."""
     cases = [(variant, scenario) for scenario in SCENARIOS for variant in FIRST]
 
-    def per_request(case: tuple[str, str]) -> float:
-        return (_instructions(*case, COUNT) - _instructions(*case, 0)) / COUNT
+    def added(case: tuple[str, str]) -> float:
+        return per_request(
+            lambda n, layout: callgrind_total(["benchmarks.django", *case, str(n)], layout), COUNT
+        )
 
     with ThreadPoolExecutor(max_workers=jobs) as pool:
-        cost = dict(zip(cases, pool.map(per_request, cases), strict=True))
+        cost = dict(zip(cases, pool.map(added, cases), strict=True))
     return {
         scenario: {v: round(cost[v, scenario] - cost["none", scenario]) for v in FIRST if v != "none"}
         for scenario in SCENARIOS

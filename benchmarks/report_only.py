@@ -16,16 +16,12 @@ import argparse
 import gc
 import json
 import logging
-import os
-import subprocess
-import sys
-import tempfile
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
 from . import asgi as asgi_bench
-from .measure import ROOT, parse_callgrind_total
+from .measure import callgrind_total, per_request
 from .variants import (
     ALLOWED_ORIGIN,
     HEADERS,
@@ -92,22 +88,10 @@ def _worker(stack: str, variant: str, scenario: str, count: int) -> None:
     send(stack, app, scenario, count)
 
 
-def _instructions(stack: str, variant: str, scenario: str, count: int) -> int:
-    with tempfile.TemporaryDirectory(prefix="bench-report-") as tmp:
-        out = Path(tmp) / "callgrind.out"
-        command = ["valgrind", "--tool=callgrind", f"--callgrind-out-file={out}", "--dump-instr=no"]
-        command += [sys.executable, "-m", "benchmarks.report_only", "--worker", stack, variant, scenario]
-        command.append(str(count))
-        env = {**os.environ, "PYTHONHASHSEED": "0", "PYTHONDONTWRITEBYTECODE": "1"}
-        subprocess.run(command, cwd=ROOT, env=env, check=True, capture_output=True, timeout=900)
-        return parse_callgrind_total(out.read_text())
-
-
 def _per_request(job: tuple[str, str, str]) -> float:
-    stack, variant, scenario = job
-    return (
-        _instructions(stack, variant, scenario, COUNT) - _instructions(stack, variant, scenario, 0)
-    ) / COUNT
+    return per_request(
+        lambda n, layout: callgrind_total(["benchmarks.report_only", "--worker", *job, str(n)], layout), COUNT
+    )
 
 
 def measure(variants: tuple[str, ...] = VARIANTS, jobs: int = 1) -> dict[str, dict[str, dict[str, int]]]:
