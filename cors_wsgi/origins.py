@@ -109,7 +109,7 @@ def _several_origins(value: str) -> list[str]:
     parts = [part for part in re.split(r"[\s,]+", value) if part]
     if "," not in value and sum("://" in part for part in parts) < 2:
         return [value]
-    return [("*" not in part and _suggest_canonical(part)) or part for part in parts]
+    return [_suggest_canonical(part) or part for part in parts]
 
 
 _CALLABLE_FIX = (
@@ -246,7 +246,7 @@ class OriginMatcher:
                 "or allow_origin_regex",
             )
         if wildcard_host:
-            _check_parent(entry, scheme, parsed[1][2:])
+            _check_parent(entry, parsed[1][2:])
             subdomains.add((scheme, parsed[1][2:], "*" if wildcard_port else parsed[2]))
         else:
             any_port.add((scheme, parsed[1]))
@@ -318,7 +318,7 @@ class OriginMatcher:
 LOOPBACK_PARENTS = frozenset({"localhost"})
 
 
-def _check_parent(entry: str, scheme: str, parent: str) -> None:
+def _check_parent(entry: str, parent: str) -> None:
     """Refuse a subdomain pattern whose parent anyone can register names under.
 
     Always, not only with credentials: such a pattern is as open as ``*`` and

@@ -246,6 +246,12 @@ def test_an_empty_element_of_a_comma_separated_string_is_an_error_not_skipped() 
         ("https://a.example.com https://b.example.com", ["https://a.example.com", "https://b.example.com"]),
         ("https://a.example.com/,https://*.example.org", ["https://a.example.com", "https://*.example.org"]),
         ("https://a.example.com,", ["https://a.example.com"]),
+        # A path wildcard is no pattern: the origin it meant is the suggestion that works when copied.
+        (
+            "https://a.example.com/*, https://b.example.com",
+            ["https://a.example.com", "https://b.example.com"],
+        ),
+        ("http://localhost:*,https://*.example.org", ["http://localhost:*", "https://*.example.org"]),
         (
             "https://a.example.com,https://b.example:99999",
             ["https://a.example.com", "https://b.example:99999"],
