@@ -10,6 +10,7 @@ own work. Each request's scope is built from fresh objects, as a server does.
 from __future__ import annotations
 
 import gc
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from .measure import callgrind_total, per_request, worker_main
@@ -91,19 +92,21 @@ def _worker(variant: str, scenario: str, count: int) -> None:
     run(app, scenario, count)
 
 
-def measure() -> dict[str, dict[str, float]]:
+def measure(jobs: int = 2) -> dict[str, dict[str, float]]:
     """Added instructions per request over the bare app, per scenario and middleware."""
+    cases = [(variant, scenario) for scenario in SCENARIOS for variant in VARIANTS]
 
-    def added(variant: str, scenario: str) -> float:
+    def added(case: tuple[str, str]) -> float:
         return per_request(
-            lambda n, layout: callgrind_total(["benchmarks.asgi", variant, scenario, str(n)], layout), COUNT
+            lambda n, layout: callgrind_total(["benchmarks.asgi", *case, str(n)], layout), COUNT
         )
 
-    results: dict[str, dict[str, float]] = {}
-    for scenario in SCENARIOS:
-        cost = {variant: added(variant, scenario) for variant in VARIANTS}
-        results[scenario] = {v: round(cost[v] - cost["bare"]) for v in VARIANTS[1:]}
-    return results
+    with ThreadPoolExecutor(max_workers=jobs) as pool:
+        cost = dict(zip(cases, pool.map(added, cases), strict=True))
+    return {
+        scenario: {v: round(cost[v, scenario] - cost["bare", scenario]) for v in VARIANTS[1:]}
+        for scenario in SCENARIOS
+    }
 
 
 def main(argv: list[str] | None = None) -> int:

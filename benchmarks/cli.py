@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from . import asgi, django, report, report_only, tables
-from .measure import ROOT, callgrind_available
+from .measure import LAYOUTS, ROOT, callgrind_available
 from .server import server_suite
 from .suites import Settings, comparison, scaling
 
@@ -49,7 +49,7 @@ def run_parts(
         "scaling": lambda: scaling(settings),
         "server": lambda: server_suite(duration=server_duration, rounds=server_rounds),
         "report_only": lambda: report_only.measure(jobs=settings.jobs),
-        "asgi": asgi.measure,
+        "asgi": lambda: asgi.measure(jobs=settings.jobs),
         "django": lambda: django.measure(jobs=settings.jobs),
     }
     results: dict[str, Any] = {}
@@ -125,6 +125,7 @@ def main(argv: list[str] | None = None) -> int:
             meta = machine | {
                 "command": report.command_line(),
                 "settings": dataclasses.asdict(settings),
+                "heap_layouts": list(LAYOUTS),
                 "seconds_so_far": round(time.monotonic() - started, 1),
             }
             print("wrote", report.write(output, part, payload, meta), flush=True)

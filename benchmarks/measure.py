@@ -77,13 +77,14 @@ def callgrind_available() -> bool:
     return shutil.which("valgrind") is not None
 
 
-#: Sizes of a padding variable in each measured process's environment, one per heap layout.
-#: The padding moves the process's heap, and with it the addresses of the attribute names
-#: that CPython 3.11's type-attribute cache hashes: in a framework's request, whether a
-#: lookup of ours evicts one of the framework's (and both then miss on every request) is
-#: chance. flask_ext's allowed request measured 8,000 to 14,700 instructions added in
-#: different layouts of the same code; the bare WSGI app's cases measured the same in six.
-LAYOUTS = (0, 700, 1500)
+#: Heap layouts each count is measured in: how many short padding variables the measured
+#: process's environment holds. Python copies its environment into small objects first thing,
+#: so each variable moves everything allocated after it, and with it the addresses that
+#: CPython 3.11's type-attribute cache and the contextvars of a framework's request hash.
+#: Whether one of our lookups then evicts one of the framework's on every request is chance:
+#: the same flask_ext code measured from 8,000 to 14,700 instructions added, one layout each,
+#: while the bare WSGI app's cases measured within 10 of each other. A count is the median.
+LAYOUTS = (0, 1, 2, 3, 4)
 
 
 def instructions(case: Case, count: int, warmup: int, layouts: Sequence[int] = LAYOUTS) -> float:
@@ -127,7 +128,7 @@ def callgrind_total(module: Sequence[str], layout: int = 0, stdin: bytes | None 
             **os.environ,
             "PYTHONHASHSEED": "0",
             "PYTHONDONTWRITEBYTECODE": "1",
-            "BENCH_LAYOUT": "x" * layout,
+            **{f"BENCH_LAYOUT_{i}": "x" * 10 for i in range(layout)},
         }
         subprocess.run(command, input=stdin, cwd=ROOT, env=env, check=True, capture_output=True, timeout=900)
         return parse_callgrind_total(out.read_text())

@@ -16,7 +16,7 @@ import pytest
 
 from benchmarks import report
 from benchmarks.cli import draw, run_parts
-from benchmarks.measure import parse_callgrind_total
+from benchmarks.measure import LAYOUTS, parse_callgrind_total, per_request
 from benchmarks.server import _summarize, parse_wrk, wrk_script
 from benchmarks.suites import Settings
 from benchmarks.variants import SCENARIOS, AppSpec, build, environ, missing, probe
@@ -117,6 +117,19 @@ def test_callgrind_total_is_read_from_the_summary_line() -> None:
     assert parse_callgrind_total(text) == 123456
     with pytest.raises(ValueError, match="no summary"):
         parse_callgrind_total("events: Ir\n")
+
+
+def test_added_cost_is_the_median_over_heap_layouts_of_n_requests_minus_none() -> None:
+    startup = {0: 1_000_000, 1: 1_000_900, 2: 999_000, 3: 1_000_100, 4: 1_000_050}
+    cost = {0: 9_000, 1: 14_000, 2: 9_300, 3: 9_100, 4: 12_000}  # one unlucky layout must not decide
+    calls: list[tuple[int, int]] = []
+
+    def total(requests: int, layout: int) -> int:
+        calls.append((requests, layout))
+        return startup[layout] + requests * cost[layout]
+
+    assert per_request(total, 300, LAYOUTS) == 9_300
+    assert sorted(calls) == sorted((n, layout) for layout in LAYOUTS for n in (0, 300))
 
 
 def test_wrk_output_is_parsed_into_rate_and_percentiles() -> None:
