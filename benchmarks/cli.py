@@ -29,6 +29,7 @@ PARTS = ("comparison", "scaling", "server", "report_only", "asgi", "django")
 CALLGRIND_ONLY = ("report_only", "asgi", "django")
 RESULTS = ROOT / "benchmarks" / "results"
 CHARTS = ROOT / "docs" / "_static" / "bench"
+README = ROOT / "README.rst"
 
 
 def run_parts(
@@ -134,8 +135,11 @@ def main(argv: list[str] | None = None) -> int:
     results = run_parts(settings, parts, args.server_duration, done, earlier, args.server_rounds)
     if output is not None:
         # From the JSON just written, so that the committed tables are its rendering.
-        for path in tables.write(tables.load_results(output), args.charts_dir):
+        written = tables.load_results(output)
+        for path in tables.write(written, args.charts_dir):
             print("wrote", path)
+        if output == RESULTS and tables.write_readme(written, README):
+            print("wrote", README)
     if not (args.no_charts or args.quick):
         if _has_matplotlib():
             for path in draw({**earlier, **results}, args.charts_dir):

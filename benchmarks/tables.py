@@ -8,6 +8,7 @@ committed files are the rendering of the committed JSON.
 from __future__ import annotations
 
 import json
+import textwrap
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
@@ -70,6 +71,59 @@ def write(results: dict[str, Any], directory: Path) -> list[Path]:
         path.write_text(text, encoding="utf-8")
         written.append(path)
     return written
+
+
+#: The README paragraph ``python -m benchmarks`` rewrites, between these two comment lines.
+README_START = ".. The next paragraph is written by python -m benchmarks from benchmarks/results."
+README_END = ".. End of the paragraph written by python -m benchmarks."
+
+
+def readme_summary(results: dict[str, Any]) -> str | None:
+    """The README's paragraph of figures, from the comparison results (None when they are missing)."""
+    comparison = results.get("comparison", {})
+    try:
+        wsgi = comparison["wsgi"]["scenarios"]
+        flask = comparison["flask"]["scenarios"]
+
+        def added(scenarios: dict[str, Any], scenario: str, variant: str) -> str:
+            value = float(scenarios[scenario][variant]["added_instructions"])
+            return f"{value / 1000:.1f}k" if value < 100_000 else f"{value / 1000:.0f}k"
+
+        preflights = sorted(
+            (wsgi[name]["core"]["added_instructions"], added(wsgi, name, "core"))
+            for name in ("preflight", "preflight_acrh2", "preflight_no_acrh")
+        )
+        text = (
+            "In the committed run (``benchmarks/results/``, fresh strings per request as a server "
+            "decodes them, the median of five heap layouts), cors_wsgi adds "
+            f"{added(wsgi, 'allowed', 'core')} instructions to an allowed request (wsgicors "
+            f"{added(wsgi, 'allowed', 'wsgicors')}), {preflights[0][1]} to {preflights[-1][1]} to a "
+            f"preflight ({added(wsgi, 'preflight', 'wsgicors')}) and {added(wsgi, 'refused', 'core')} "
+            f"to a refused origin ({added(wsgi, 'refused', 'wsgicors')}). A request without "
+            f"``Origin`` costs {added(wsgi, 'no_origin', 'core')} (wsgicors "
+            f"{added(wsgi, 'no_origin', 'wsgicors')}, which leaves out the ``Vary: Origin`` shared "
+            f"caches need; a class that only adds that header costs "
+            f"{added(wsgi, 'no_origin', 'vary_floor')}), and a flood of distinct refused origins "
+            f"{added(wsgi, 'refused_flood', 'core')} ({added(wsgi, 'refused_flood', 'wsgicors')}). "
+            f"flask_ext adds {added(flask, 'allowed', 'flask_ext')} to an allowed Flask request where "
+            f"flask-cors adds {added(flask, 'allowed', 'flask_cors')}, and answers preflights before "
+            "Flask routes them."
+        )
+    except KeyError:
+        return None
+    return textwrap.fill(text, width=78, break_on_hyphens=False)
+
+
+def write_readme(results: dict[str, Any], readme: Path) -> bool:
+    """Rewrite the README's paragraph of figures; False when the results or the markers are missing."""
+    summary = readme_summary(results)
+    page = readme.read_text(encoding="utf-8")
+    if summary is None or README_START not in page or README_END not in page:
+        return False
+    before, rest = page.split(README_START, 1)
+    after = rest.split(README_END, 1)[1]
+    readme.write_text(f"{before}{README_START}\n\n{summary}\n\n{README_END}{after}", encoding="utf-8")
+    return True
 
 
 def _list_table(header: Sequence[str], rows: Sequence[Sequence[str]], widths: str = "auto") -> str:
