@@ -89,26 +89,42 @@ LAYOUTS = (0, 1, 2, 3, 4)
 
 def instructions(case: Case, count: int, warmup: int, layouts: Sequence[int] = LAYOUTS) -> float:
     """Instructions per request of ``case`` (callgrind, deterministic in each layout)."""
-
-    def total(requests: int, layout: int) -> int:
-        job = {
-            "spec": dataclasses.asdict(case.spec),
-            "scenario": dataclasses.asdict(case.scenario),
-            "warmup": warmup,
-            "count": requests,
-        }
-        return callgrind_total(["benchmarks.worker"], layout, json.dumps(job).encode())
-
-    return per_request(total, count, layouts)
+    return per_request(lambda requests, layout: _worker_total(case, warmup, requests, layout), count, layouts)
 
 
 def instructions_many(
     cases: Sequence[Case], count: int, warmup: int, jobs: int, layouts: Sequence[int] = LAYOUTS
 ) -> dict[str, float]:
-    """Instructions per request of each case, ``jobs`` valgrind processes at a time."""
+    """Instructions per request of each case, ``jobs`` valgrind processes at a time.
+
+    Every process (case, layout, N or none) is one task, so that no worker waits while
+    another finishes the last case's layouts.
+    """
+    runs = [
+        (index, layout, requests)
+        for index in range(len(cases))
+        for layout in layouts
+        for requests in (count, 0)
+    ]
     with ThreadPoolExecutor(max_workers=jobs) as pool:
-        results = pool.map(lambda case: instructions(case, count, warmup, layouts), cases)
-        return dict(zip((case.label for case in cases), results, strict=True))
+        counted = pool.map(lambda run: _worker_total(cases[run[0]], warmup, run[2], run[1]), runs)
+        totals = dict(zip(runs, counted, strict=True))
+
+    def added(index: int) -> float:
+        return per_request(lambda requests, layout: totals[index, layout, requests], count, layouts)
+
+    return {case.label: added(index) for index, case in enumerate(cases)}
+
+
+def _worker_total(case: Case, warmup: int, requests: int, layout: int) -> int:
+    """The instructions of a ``benchmarks.worker`` process sending ``requests`` requests of ``case``."""
+    job = {
+        "spec": dataclasses.asdict(case.spec),
+        "scenario": dataclasses.asdict(case.scenario),
+        "warmup": warmup,
+        "count": requests,
+    }
+    return callgrind_total(["benchmarks.worker"], layout, json.dumps(job).encode())
 
 
 def per_request(total: Callable[[int, int], int], count: int, layouts: Sequence[int] = LAYOUTS) -> float:

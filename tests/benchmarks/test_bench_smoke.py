@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from benchmarks import report
+from benchmarks import measure, report
 from benchmarks.cli import draw, run_parts
 from benchmarks.measure import LAYOUTS, parse_callgrind_total, per_request
 from benchmarks.server import _summarize, parse_wrk, wrk_script
@@ -130,6 +130,22 @@ def test_added_cost_is_the_median_over_heap_layouts_of_n_requests_minus_none() -
 
     assert per_request(total, 300, LAYOUTS) == 9_300
     assert sorted(calls) == sorted((n, layout) for layout in LAYOUTS for n in (0, 300))
+
+
+def test_many_cases_are_measured_process_by_process_and_each_gets_its_own_median(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    per_request_cost = {"core": [7_000, 7_100, 9_900, 7_050, 7_020], "wsgicors": [10_000] * 5}
+    started: list[tuple[str, int, int]] = []
+
+    def total(case: measure.Case, warmup: int, requests: int, layout: int) -> int:
+        started.append((case.label, layout, requests))
+        return 5_000_000 + layout * 999 + requests * per_request_cost[case.label][layout]
+
+    monkeypatch.setattr(measure, "_worker_total", total)
+    cases = [measure.Case(v, AppSpec(v), SCENARIOS["allowed"]) for v in ("core", "wsgicors")]
+    assert measure.instructions_many(cases, 300, 200, jobs=2) == {"core": 7_050, "wsgicors": 10_000}
+    assert len(started) == len(set(started)) == 2 * len(measure.LAYOUTS) * 2
 
 
 def test_wrk_output_is_parsed_into_rate_and_percentiles() -> None:
