@@ -41,7 +41,7 @@ def new_memo(owner: object) -> Memo:
     """An empty memo for ``owner``, registered for the process-wide clear while ``owner`` lives."""
     memo: Memo = {}
     _live[id(memo)] = memo
-    weakref.finalize(owner, _live.pop, id(memo), None).atexit = False
+    weakref.finalize(owner, _live.pop, id(memo))
     return memo
 
 
