@@ -10,10 +10,9 @@ own work. Each request's scope is built from fresh objects, as a server does.
 from __future__ import annotations
 
 import gc
-from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
-from .measure import callgrind_total, per_request, worker_main
+from .measure import added_over_baseline, worker_main
 
 ORIGIN = "https://app.example.com"
 OPTIONS: dict[str, Any] = {
@@ -94,19 +93,7 @@ def _worker(variant: str, scenario: str, count: int) -> None:
 
 def measure(jobs: int = 2) -> dict[str, dict[str, float]]:
     """Added instructions per request over the bare app, per scenario and middleware."""
-    cases = [(variant, scenario) for scenario in SCENARIOS for variant in VARIANTS]
-
-    def added(case: tuple[str, str]) -> float:
-        return per_request(
-            lambda n, layout: callgrind_total(["benchmarks.asgi", *case, str(n)], layout), COUNT
-        )
-
-    with ThreadPoolExecutor(max_workers=jobs) as pool:
-        cost = dict(zip(cases, pool.map(added, cases), strict=True))
-    return {
-        scenario: {v: round(cost[v, scenario] - cost["bare", scenario]) for v in VARIANTS[1:]}
-        for scenario in SCENARIOS
-    }
+    return added_over_baseline("benchmarks.asgi", VARIANTS, SCENARIOS, COUNT, jobs)
 
 
 def main(argv: list[str] | None = None) -> int:

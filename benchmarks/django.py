@@ -12,10 +12,9 @@ from __future__ import annotations
 
 import io
 import sys
-from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
-from .measure import callgrind_total, per_request, worker_main
+from .measure import added_over_baseline, worker_main
 
 #: The first middleware of each variant; "none" is the baseline.
 FIRST = {
@@ -85,20 +84,8 @@ def _worker(variant: str, scenario: str, count: int) -> None:
 
 
 def measure(jobs: int = 2) -> dict[str, dict[str, float]]:
-    """Added instructions per request over Django without CORS, per scenario and middleware."""
-    cases = [(variant, scenario) for scenario in SCENARIOS for variant in FIRST]
-
-    def added(case: tuple[str, str]) -> float:
-        return per_request(
-            lambda n, layout: callgrind_total(["benchmarks.django", *case, str(n)], layout), COUNT
-        )
-
-    with ThreadPoolExecutor(max_workers=jobs) as pool:
-        cost = dict(zip(cases, pool.map(added, cases), strict=True))
-    return {
-        scenario: {v: round(cost[v, scenario] - cost["none", scenario]) for v in FIRST if v != "none"}
-        for scenario in SCENARIOS
-    }
+    """Added instructions per request over the Django without CORS, per scenario and middleware."""
+    return added_over_baseline("benchmarks.django", tuple(FIRST), SCENARIOS, COUNT, jobs)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -133,6 +133,28 @@ def per_request(total: Callable[[int, int], int], count: int, layouts: Sequence[
     return statistics.median((total(count, layout) - total(0, layout)) / count for layout in layouts)
 
 
+def added_over_baseline(
+    module: str, variants: Sequence[str], scenarios: Iterable[str], count: int, jobs: int
+) -> dict[str, dict[str, float]]:
+    """Instructions each variant adds per request over the first (the baseline), per scenario.
+
+    ``python -m MODULE VARIANT SCENARIO N`` is the measured process (see ``worker_main``).
+    """
+    names = list(scenarios)
+    cases = [(variant, scenario) for scenario in names for variant in variants]
+
+    def cost(case: tuple[str, str]) -> float:
+        return per_request(lambda n, layout: callgrind_total([module, *case, str(n)], layout), count)
+
+    with ThreadPoolExecutor(max_workers=jobs) as pool:
+        costs = dict(zip(cases, pool.map(cost, cases), strict=True))
+    baseline = variants[0]
+    return {
+        scenario: {v: round(costs[v, scenario] - costs[baseline, scenario]) for v in variants[1:]}
+        for scenario in names
+    }
+
+
 def callgrind_total(module: Sequence[str], layout: int = 0, stdin: bytes | None = None) -> int:
     """The instructions of ``python -m MODULE...`` under callgrind, in heap layout ``layout``."""
     with tempfile.TemporaryDirectory(prefix="bench-callgrind-") as tmp:

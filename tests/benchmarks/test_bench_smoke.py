@@ -148,6 +148,21 @@ def test_many_cases_are_measured_process_by_process_and_each_gets_its_own_median
     assert len(started) == len(set(started)) == 2 * len(measure.LAYOUTS) * 2
 
 
+def test_adapter_parts_report_what_each_variant_adds_over_the_first(monkeypatch: pytest.MonkeyPatch) -> None:
+    cost = {"none": 50_000, "ours": 60_000, "peer": 90_000}
+
+    def total(module: list[str], layout: int = 0, stdin: bytes | None = None) -> int:
+        name, variant, scenario, requests = module
+        assert name == "benchmarks.django"
+        return 1_000_000 + int(requests) * (cost[variant] + (7 if scenario == "refused" else 0))
+
+    monkeypatch.setattr(measure, "callgrind_total", total)
+    added = measure.added_over_baseline(
+        "benchmarks.django", ("none", "ours", "peer"), ["allowed", "refused"], 10, 2
+    )
+    assert added == {"allowed": {"ours": 10_000, "peer": 40_000}, "refused": {"ours": 10_000, "peer": 40_000}}
+
+
 def test_wrk_output_is_parsed_into_rate_and_percentiles() -> None:
     output = (
         "Running 10s test @ http://127.0.0.1:8000/api/items\n"
