@@ -170,7 +170,7 @@ class CORSMiddleware(Engine[ASGIApp, Scope]):
         facts = _read_headers(scope)
         origin = facts.get(_ORIGIN)
         if origin is None:
-            decision = policy.no_origin_decision
+            decision = policy.no_origin_entry[2]
         elif scope.get("method") == "OPTIONS" and facts.get(_ACRM):
             decision = await _decided(
                 decide_preflight, policy, origin, facts[_ACRM], facts.get(_ACRH), facts.get(_ACRPN) == "true"

@@ -16,7 +16,7 @@ import itertools
 import weakref
 from typing import Union
 
-from .facts import Decision
+from .facts import Entry
 
 #: Most entries all memos of a process hold together (plus the few writes of
 #: threads racing a clear). An entry is at most a 1 KiB origin, a 4 KiB
@@ -30,7 +30,7 @@ Key = Union[str, tuple[str, str, Union[str, None], bool]]
 
 #: One policy's memo. A plain dict, not a subclass: CPython 3.11 specializes ``memo.get(key)``
 #: only on an exact dict, and a subclass's lookup costs about 170 instructions more.
-Memo = dict[Key, Decision]
+Memo = dict[Key, Entry]
 
 #: Every live policy's memo, by id (a dict is unhashable); it leaves when its policy is collected.
 _live: dict[int, Memo] = {}
@@ -45,12 +45,12 @@ def new_memo(owner: object) -> Memo:
     return memo
 
 
-def remember(memo: Memo, key: Key, decision: Decision) -> Decision:
-    """Store ``decision`` under ``key``, first clearing every memo when the budget is spent."""
+def remember(memo: Memo, key: Key, entry: Entry) -> Entry:
+    """Store ``entry`` under ``key``, first clearing every memo when the budget is spent."""
     if next(_insertions) % MAX_ENTRIES == 0:
         forget_all()
-    memo[key] = decision
-    return decision
+    memo[key] = entry
+    return entry
 
 
 def forget_all() -> None:

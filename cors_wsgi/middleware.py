@@ -15,7 +15,7 @@ from logging import DEBUG, INFO
 from types import MethodType, TracebackType
 from typing import Any, Union
 
-from .decision import Decision, Header, RequestFacts, decide_actual, decide_preflight, decide_unremembered
+from .decision import Decision, Header, RequestFacts, actual_entry, preflight_entry, unremembered_entry
 from .engine import Engine, Resolver, ResourceRules, error_answer, is_async_callable, request_facts
 from .errors import ConfigError
 from .logs import is_enabled_for
@@ -67,11 +67,12 @@ class CORSMiddleware(Engine[WSGIApp, Environ]):
                 return self.app(environ, start_response)
             policy = selected
         origin = environ.get("HTTP_ORIGIN")
+        # Entries, unpacked: see cors_wsgi.facts.Entry.
         if origin is None:
-            decision = policy.no_origin_decision
+            allowed, headers, decision = policy.no_origin_entry
         elif environ.get("REQUEST_METHOD") == "OPTIONS" and environ.get("HTTP_ACCESS_CONTROL_REQUEST_METHOD"):
             requested = environ["HTTP_ACCESS_CONTROL_REQUEST_METHOD"]
-            decision = decide_preflight(
+            allowed, headers, decision = preflight_entry(
                 policy,
                 origin,
                 requested,
@@ -80,25 +81,23 @@ class CORSMiddleware(Engine[WSGIApp, Environ]):
             )
             if report is not None:
                 self.report(report, policy, decision, environ)
-            if not decision.allowed and is_enabled_for(INFO):
+            if not allowed and is_enabled_for(INFO):
                 self.log_refusal(decision, requested, environ, INFO)
             if not self.preflight_passthrough:
-                return self._answer_preflight(decision, requested, environ, start_response)
+                return self._answer_preflight(allowed, headers, decision, requested, environ, start_response)
         else:
             # The memo first (length checked before hashing): a call to decide_actual
             # costs a request about as much as the lookup it makes.
             if len(origin) <= MAX_ORIGIN_LENGTH:
-                decision = policy.memo.get(origin) or decide_unremembered(policy, origin)
+                allowed, headers, decision = policy.memo.get(origin) or unremembered_entry(policy, origin)
             else:
-                decision = decide_actual(policy, origin)
+                allowed, headers, decision = actual_entry(policy, origin)
             if report is not None:
                 self.report(report, policy, decision, environ)
             # A refused actual request may well be same-origin: DEBUG only.
-            if not decision.allowed and is_enabled_for(DEBUG):
+            if not allowed and is_enabled_for(DEBUG):
                 self.log_refusal(decision, environ.get("REQUEST_METHOD", ""), environ, DEBUG)
-        if announce is None:
-            headers = decision.headers
-        else:
+        if announce is not None:
             headers = announce(decision, environ.get("REQUEST_METHOD", ""), environ)
         # A bound method is cheaper to make per request than a closure.
         cors_start_response = MethodType(_add_headers, (start_response, headers))
@@ -110,15 +109,21 @@ class CORSMiddleware(Engine[WSGIApp, Environ]):
         return app(environ, cors_start_response)
 
     def _answer_preflight(
-        self, decision: Decision, requested: str, environ: Environ, start_response: StartResponse
+        self,
+        allowed: bool,
+        headers: tuple[Header, ...],
+        decision: Decision,
+        requested: str,
+        environ: Environ,
+        start_response: StartResponse,
     ) -> Iterable[bytes]:
         """Our answer to a preflight. Out of ``__call__`` so that its jumps stay short (no
         EXTENDED_ARG on the path of every other request)."""
         if self.on_decision is not None:
             self.notify(decision, requested, environ)
         plain = self.plain_grant_status
-        if plain is not None and decision.allowed:
-            start_response(plain, list(decision.headers))
+        if plain is not None and allowed:
+            start_response(plain, list(headers))
             return []
         _, status, answer_headers, body = self.preflight_answer(decision)
         start_response(status, answer_headers)

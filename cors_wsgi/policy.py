@@ -12,7 +12,7 @@ from typing import Any, TypedDict, Union, Unpack
 
 from . import reasons
 from .errors import ConfigError, reject_unknown
-from .facts import SAFELISTED_METHODS, Decision, Header
+from .facts import SAFELISTED_METHODS, Decision, Entry, Header, entry_of
 from .logs import logger
 from .memo import Memo, new_memo
 from .origins import OriginEntry, OriginMatcher, RegexEntry
@@ -99,10 +99,10 @@ class CORSPolicy:
         "allow_private_network",
         "allowed_headers",
         "allowed_methods",
-        "granted_decisions",
+        "granted_entries",
         "granted_preflights",
         "memo",
-        "no_origin_decision",
+        "no_origin_entry",
         "options",
         "origins",
         "preflight_headers",
@@ -130,11 +130,11 @@ class CORSPolicy:
     """What a refused actual request gets: only Vary, when the answer depends on the Origin."""
     preflight_refusal_headers: tuple[Header, ...]
     """The Vary header of every preflight answer, which ends a granted one too."""
-    no_origin_decision: Decision
+    no_origin_entry: Entry
     """The answer to every request without an Origin header."""
-    granted_decisions: Mapping[str, Decision]
+    granted_entries: Mapping[str, Entry]
     """The grant of each exact origin, built once so that requests allocate nothing."""
-    granted_preflights: Mapping[str, Decision]
+    granted_preflights: Mapping[str, Entry]
     """Each exact origin's preflight grant, when it does not depend on what was requested."""
     memo: Memo
     """Decisions already made for this policy (see ``cors_wsgi.memo``), looked up before any
@@ -215,18 +215,19 @@ class CORSPolicy:
         preflight_vary = (("Vary", ", ".join(VARY_PREFLIGHT)),)
         set_(self, "preflight_refusal_headers", preflight_vary)
         no_origin = self.wildcard_headers if origins.allow_any else vary
-        set_(self, "no_origin_decision", Decision(False, reasons.NO_ORIGIN, "", None, False, no_origin))
-        granted: dict[str, Decision] = {}
-        granted_preflights: dict[str, Decision] = {}
+        no_origin_decision = Decision(False, reasons.NO_ORIGIN, "", None, False, no_origin)
+        set_(self, "no_origin_entry", entry_of(no_origin_decision))
+        granted: dict[str, Entry] = {}
+        granted_preflights: dict[str, Entry] = {}
         echoes = self.allowed_methods is None or self.allowed_headers is None
         for origin in () if origins.allow_any else origins.exact:
             allow = (("Access-Control-Allow-Origin", origin),)
-            granted[origin] = Decision(True, reasons.ALLOWED, "", origin, False, allow + actual)
+            granted[origin] = entry_of(Decision(True, reasons.ALLOWED, "", origin, False, allow + actual))
             if not echoes:
-                granted_preflights[origin] = Decision(
-                    True, reasons.ALLOWED, "", origin, True, allow + self.preflight_headers + preflight_vary
-                )
-        set_(self, "granted_decisions", MappingProxyType(granted))
+                answer = allow + self.preflight_headers + preflight_vary
+                grant = Decision(True, reasons.ALLOWED, "", origin, True, answer)
+                granted_preflights[origin] = entry_of(grant)
+        set_(self, "granted_entries", MappingProxyType(granted))
         set_(self, "granted_preflights", MappingProxyType(granted_preflights))
         set_(self, "memo", new_memo(self))
         set_(self, "remembers", not origins.callables)

@@ -15,7 +15,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from cors_wsgi import CORSMiddleware, CORSPolicy, Decision, decide_actual, decide_preflight, memo, reasons
-from cors_wsgi.decision import decide_unremembered
+from cors_wsgi.decision import actual_entry, preflight_entry, unremembered_entry
 from cors_wsgi.origins import MAX_ORIGIN_LENGTH
 from tests.core.conftest import text_app
 from tests.fuzz.oracle import ALLOWED, SUBDOMAIN_PARENT
@@ -58,9 +58,10 @@ def test_deciding_after_an_adapters_own_memo_miss_gives_the_same_decision_and_re
     policy = fresh(POLICIES[name])
     # Computed first: its insertion may be the one that spends the process-wide budget.
     expected = decide_actual(fresh(policy), origin)
-    decision = decide_unremembered(policy, origin)
+    allowed, headers, decision = unremembered_entry(policy, origin)
     assert decision == expected
-    assert policy.memo == {origin: decision}
+    assert (allowed, headers) == (expected.allowed, expected.headers)
+    assert policy.memo == {origin: (allowed, headers, decision)}
 
 
 @FAST
@@ -79,6 +80,31 @@ def test_repeated_preflight_gets_the_computed_decision(
     first = decide_preflight(policy, *asked)
     again = decide_preflight(policy, *asked)
     assert first == again == decide_preflight(fresh(policy), *asked)
+
+
+@FAST
+@given(
+    name=st.sampled_from(sorted(POLICIES)),
+    origin=origins,
+    method=methods,
+    headers=st.none() | header_lists(),
+    private_network=st.booleans(),
+)
+def test_an_entrys_allowed_and_headers_are_its_decisions_first_time_and_repeated(
+    name: str, origin: str, method: str, headers: str | None, private_network: bool
+) -> None:
+    """The WSGI middleware reads an entry's front fields, never the Decision's: they must agree."""
+    policy = fresh(POLICIES[name])
+    asked = (origin, method, headers, private_network)
+    for _ in range(2):
+        for allowed, sent, decision in (
+            actual_entry(policy, origin),
+            preflight_entry(policy, *asked),
+            policy.no_origin_entry,
+        ):
+            assert (allowed, sent) == (decision.allowed, decision.headers)
+    assert actual_entry(policy, origin)[2] == decide_actual(fresh(policy), origin)
+    assert preflight_entry(policy, *asked)[2] == decide_preflight(fresh(policy), *asked)
 
 
 def test_preflights_differing_in_one_value_get_their_own_decisions() -> None:
@@ -156,8 +182,8 @@ def test_a_collected_policys_memo_leaves_the_process_wide_budget() -> None:
 def test_exact_grant_is_remembered_so_one_lookup_finds_it() -> None:
     policy = CORSPolicy(allow_origins=["https://app.example.com"])
     decision = decide_actual(policy, "https://app.example.com")
-    assert decision is policy.granted_decisions["https://app.example.com"]
-    assert policy.memo["https://app.example.com"] is decision
+    assert decision is policy.granted_entries["https://app.example.com"][2]
+    assert policy.memo["https://app.example.com"][2] is decision
 
 
 def test_policy_with_a_callable_check_remembers_nothing() -> None:

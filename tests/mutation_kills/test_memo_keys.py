@@ -11,6 +11,7 @@ from __future__ import annotations
 import pytest
 
 from cors_wsgi import CORSPolicy, decide_actual, decide_preflight
+from cors_wsgi.facts import entry_of
 from cors_wsgi.origins import MAX_ORIGIN_LENGTH
 from cors_wsgi.tokens import MAX_HEADER_LIST_LENGTH, MAX_METHOD_LENGTH
 
@@ -47,7 +48,7 @@ def test_a_preflight_whose_values_are_at_their_length_bounds_is_remembered(
 ) -> None:
     policy = echoing()
     decision = decide_preflight(policy, origin, method, headers)
-    assert policy.memo == {(origin, method, headers, False): decision}
+    assert policy.memo == {(origin, method, headers, False): entry_of(decision)}
 
 
 @pytest.mark.parametrize(
@@ -70,20 +71,20 @@ def test_a_repeated_preflight_is_answered_by_the_remembered_decision() -> None:
     policy = echoing()
     first = decide_preflight(policy, OTHER, "PUT", "x-token")
     assert decide_preflight(policy, OTHER, "PUT", "x-token") is first
-    assert policy.memo == {(OTHER, "PUT", "x-token", False): first}
+    assert policy.memo == {(OTHER, "PUT", "x-token", False): entry_of(first)}
 
 
 def test_a_repeated_refused_origin_is_answered_by_the_remembered_decision() -> None:
     policy = echoing()
     first = decide_actual(policy, OTHER)
     assert decide_actual(policy, OTHER) is first
-    assert policy.memo == {OTHER: first}
+    assert policy.memo == {OTHER: entry_of(first)}
 
 
 @pytest.mark.parametrize("origin", [ORIGIN, LONGEST_ORIGIN])
 def test_an_exact_origins_preflight_grant_is_the_one_built_with_the_policy(origin: str) -> None:
     policy = CORSPolicy(allow_origins=[origin], allow_methods=["PUT"])
-    assert decide_preflight(policy, origin, "PUT") is policy.granted_preflights[origin]
+    assert decide_preflight(policy, origin, "PUT") is policy.granted_preflights[origin][2]
 
 
 @pytest.mark.parametrize("length", [MAX_ORIGIN_LENGTH + 1, 1 << 20])
