@@ -159,11 +159,18 @@ def callgrind_total(module: Sequence[str], layout: int = 0, stdin: bytes | None 
     """The instructions of ``python -m MODULE...`` under callgrind, in heap layout ``layout``."""
     with tempfile.TemporaryDirectory(prefix="bench-callgrind-") as tmp:
         out = Path(tmp) / "callgrind.out"
-        command = ["valgrind", "--tool=callgrind", f"--callgrind-out-file={out}", "--dump-instr=no"]
+        command = [
+            shutil.which("valgrind") or "valgrind",
+            "--tool=callgrind",
+            f"--callgrind-out-file={out}",
+            "--dump-instr=no",
+        ]
         command += ["--dump-line=no", sys.executable, "-m", *module]
-        # A fixed hash seed makes set and dict probing, and so the count, repeatable.
+        # A fixed hash seed makes set and dict probing, and so the count, repeatable. The
+        # environment is this one, not the caller's: its size moves the heap (see LAYOUTS), so
+        # the same code measured from two shells would differ.
         env = {
-            **os.environ,
+            "PATH": os.defpath,
             "PYTHONHASHSEED": "0",
             "PYTHONDONTWRITEBYTECODE": "1",
             **{f"BENCH_LAYOUT_{i}": "x" * 10 for i in range(layout)},

@@ -217,7 +217,7 @@ class Engine(Generic[AppT, RequestT]):
         *,
         policy: CORSPolicy | None = None,
         resources: ResourceRules | None = None,
-        resolver: Resolver[RequestT] | None = None,
+        resolver: Resolver[RequestT] | EllipsisType | None = ...,
         report_only: ReportOnly | EllipsisType | None = ...,
         **options: Unpack[PolicyOptions],
     ) -> None:
@@ -226,6 +226,8 @@ class Engine(Generic[AppT, RequestT]):
         Policy options change the current top-level policy (the others keep
         their values); resources given here replace the rules, otherwise the
         current rules are kept and re-based on the new top-level policy.
+        ``resolver`` replaces the resolver, and None removes it: every request
+        then gets ``policy`` (or the top-level policy with ``options``).
         ``report_only`` replaces the candidate (None removes it); when it is
         not given, the current one is applied to the new configuration. A
         ConfigError leaves the running configuration untouched. Requests in
@@ -236,16 +238,18 @@ class Engine(Generic[AppT, RequestT]):
         current = self._current[-1]
         if report_only is ...:
             report_only = None if current.report is None else current.report.spec
-        if resolver is None and resources is None and current.resolver is not None:
-            if policy is not None or options:
-                name, value = ("policy", policy) if policy is not None else next(iter(options.items()))
-                raise ConfigError(
-                    name,
-                    value,
-                    "is never used: this middleware's resolver picks the policy of every request",
-                    "pass resolver= a new function (or resources= rules) instead",
-                )
-            resolver = current.resolver
+        if resolver is ...:
+            resolver = None
+            if resources is None and current.resolver is not None:
+                if policy is not None or options:
+                    name, value = ("policy", policy) if policy is not None else next(iter(options.items()))
+                    raise ConfigError(
+                        name,
+                        value,
+                        "is never used: this middleware's resolver picks the policy of every request",
+                        "pass resolver= a new function (or resources= rules) instead, or resolver=None",
+                    )
+                resolver = current.resolver
         if policy is None and resolver is None:
             policy = current.policy.replace(**options)
             options = {}

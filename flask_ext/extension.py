@@ -282,10 +282,10 @@ class _AppState:
         # The core answers preflights itself; only those it passes through reach the Vary wrapper.
         # Bound methods, not the objects: Flask and the middleware then call them as plain
         # functions, and each layer costs a request about 800 instructions less.
+        self.wsgi_app = app.wsgi_app
+        self.passing_through = _PassThroughVary(app.wsgi_app).__call__
         self.middleware = CORSMiddleware(
-            _PassThroughVary(app.wsgi_app).__call__,
-            resolver=self._build_and_resolve,
-            preflight_status=PREFLIGHT_STATUS,
+            self.passing_through, resolver=self._build_and_resolve, preflight_status=PREFLIGHT_STATUS
         )
         app.wsgi_app = self.middleware.__call__  # type: ignore[method-assign]
         self.flask_url_adapter = app.create_url_adapter
@@ -309,6 +309,8 @@ class _AppState:
         """Build the tables again at the next request (they depend on every registration)."""
         with self._lock:
             self._resolve = None
+            # The Vary wrapper first: the resolver may pass preflights through from now on.
+            self.middleware.app = self.passing_through
             self.middleware.reconfigure(resolver=self._build_and_resolve)
 
     def _view_options(self, options: Mapping[str, Any]) -> dict[str, Any]:
@@ -335,16 +337,25 @@ class _AppState:
         with self._lock:
             resolve = self._resolve
             if resolve is None:
-                resolve = self._resolve = self._resolver()
-                self.middleware.reconfigure(resolver=resolve)
+                found = self._resolver()
+                if isinstance(found, CORSPolicy):
+                    # One policy for every path: no resolver, so no preflight is passed through
+                    # and the Vary wrapper can go too (each costs a request a few hundred
+                    # instructions). Requests in flight still call this function meanwhile.
+                    self.middleware.reconfigure(policy=found, resolver=None)
+                    self.middleware.app = self.wsgi_app
+                    resolve = self._resolve = lambda environ: found
+                else:
+                    self.middleware.reconfigure(resolver=found)
+                    resolve = self._resolve = found
         return resolve(environ)
 
-    def _resolver(self) -> Callable[[Environ], CORSPolicy | None]:
+    def _resolver(self) -> CORSPolicy | Callable[[Environ], CORSPolicy | None]:
+        """The policy of every request (``CORS(app)`` alone), or the resolver choosing one."""
         router = PathRouter(self.app_rules) if self.app_rules else None
         endpoints = self._endpoints()
         if not endpoints and len(self.app_rules) == 1 and self.app_rules[0][0] in ("/*", "*"):
-            only = self.app_rules[0][1]
-            return lambda environ: only  # CORS(app): one policy for every path, no lookup at all
+            return self.app_rules[0][1]
 
         def resolve(environ: Environ) -> Resolved:
             lookup = _Lookup(self, environ)

@@ -140,3 +140,19 @@ def test_rules_added_after_the_first_request_take_effect() -> None:
     assert ("Access-Control-Allow-Origin", ORIGIN) in serve(
         app.wsgi_app, "GET", "/api/items", {"Origin": ORIGIN}
     )[1]
+
+
+def test_rules_added_after_a_first_request_under_cors_app_alone_take_effect() -> None:
+    """``CORS(app)`` alone runs without a resolver; a later call must bring the rules back."""
+    other = "https://other.example.com"
+    app = flask_app()
+    CORS(app, **OPTIONS)
+    assert ("Access-Control-Allow-Origin", ORIGIN) in serve(
+        app.wsgi_app, "GET", "/api/items", {"Origin": ORIGIN}
+    )[1]
+    CORS(app, resources={"/api/vary": {"origins": [other]}})
+    granted = serve(app.wsgi_app, "GET", "/api/vary", {"Origin": other})[1]
+    assert ("Access-Control-Allow-Origin", other) in granted
+    assert ("Access-Control-Allow-Origin", ORIGIN) in serve(
+        app.wsgi_app, "GET", "/api/items", {"Origin": ORIGIN}
+    )[1]

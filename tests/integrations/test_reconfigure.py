@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from webtest import TestApp
 
-from cors_wsgi import ConfigError, CORSMiddleware
+from cors_wsgi import ConfigError, CORSMiddleware, CORSPolicy
 from cors_wsgi.config import options_from_env
 from tests.integrations.servers import hello_app
 
@@ -25,6 +25,18 @@ def test_reconfigure_changes_the_answer_of_the_next_request() -> None:
     middleware.reconfigure(allow_origins=[B])
 
     assert "Access-Control-Allow-Origin" not in client.get("/", headers={"Origin": A}).headers
+    assert client.get("/", headers={"Origin": B}).headers["Access-Control-Allow-Origin"] == B
+
+
+def test_reconfigure_with_resolver_none_drops_the_resolver_for_the_policy_given() -> None:
+    middleware = CORSMiddleware(hello_app, resolver=lambda environ: None)
+    client = TestApp(middleware)
+    assert "Vary" not in client.get("/", headers={"Origin": A}).headers
+
+    middleware.reconfigure(policy=CORSPolicy(allow_origins=[A]), resolver=None)
+
+    assert client.get("/", headers={"Origin": A}).headers["Access-Control-Allow-Origin"] == A
+    middleware.reconfigure(allow_origins=[B])  # options apply again: no resolver to ignore them
     assert client.get("/", headers={"Origin": B}).headers["Access-Control-Allow-Origin"] == B
 
 

@@ -20,7 +20,7 @@ def no_policy(environ: dict[str, Any]) -> CORSPolicy | None:
 
 
 NEVER_USED = "is never used: this middleware's resolver picks the policy of every request"
-USE_A_RESOLVER = "pass resolver= a new function (or resources= rules) instead"
+USE_A_RESOLVER = "pass resolver= a new function (or resources= rules) instead, or resolver=None"
 
 
 def test_reconfiguring_the_policy_of_a_resolver_middleware_names_the_policy_as_never_used() -> None:
