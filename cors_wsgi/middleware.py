@@ -165,17 +165,47 @@ def _add_headers(
 ) -> Callable[[bytes], object]:
     """The ``start_response`` the app sees: ``bound`` is the server's and our headers."""
     start_response, headers = bound
-    # Only a Vary or Access-Control-* header of the app's needs merging;
-    # a first-letter scan is the cheapest way to rule both out.
+    # Only a Vary or Access-Control-* header of the app's needs merging; a set of
+    # ordinary names, then the first letter, is the cheapest way to rule both out.
     try:
         for name, _ in app_headers:
-            if name[0] in "vVaA":
+            if name not in _ORDINARY and name[0] in "vVaA":
                 break
         else:
             return start_response(status, [*app_headers, *headers], exc_info)
     except IndexError:
         pass  # an empty name: an invalid header for the server to refuse, not our crash
     return start_response(status, merge_headers(app_headers, headers), exc_info)
+
+
+#: Header names apps send most, none a Vary or an Access-Control-* header: a set lookup rules
+#: one of them out for about half of what the first-letter test costs (CPython 3.11 specializes
+#: neither ``name[0]`` nor ``in`` on a string).
+_ORDINARY = frozenset(
+    spelling
+    for name in (
+        "Cache-Control",
+        "Content-Disposition",
+        "Content-Encoding",
+        "Content-Language",
+        "Content-Length",
+        "Content-Security-Policy",
+        "Content-Type",
+        "Date",
+        "ETag",
+        "Expires",
+        "Last-Modified",
+        "Location",
+        "Referrer-Policy",
+        "Server",
+        "Set-Cookie",
+        "Strict-Transport-Security",
+        "Transfer-Encoding",
+        "X-Content-Type-Options",
+        "X-Frame-Options",
+    )
+    for spelling in (name, name.lower())
+)
 
 
 class _PrimedBody:

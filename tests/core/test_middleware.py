@@ -121,6 +121,22 @@ def test_vary_is_merged_into_the_apps_without_duplicates(
     assert response.headers.getall("Vary") == expected
 
 
+@pytest.mark.parametrize(
+    "before",
+    [
+        [("Cache-Control", "no-store"), ("Set-Cookie", "a=b"), ("ETag", '"1"'), ("Date", "x")],
+        [("content-length", "8"), ("location", "/"), ("x-frame-options", "DENY")],
+        [("Server", "s"), ("Authorization-Info", "x")],
+    ],
+)
+def test_the_apps_vary_after_any_other_headers_is_still_merged(
+    make_client: MakeClient, before: list[tuple[str, str]]
+) -> None:
+    app = text_app(headers=[*before, ("vary", "Accept-Encoding")])
+    response = make_client(app, **OPTIONS).get("/", headers={"Origin": ORIGIN})
+    assert response.headers.getall("Vary") == ["Accept-Encoding, Origin"]
+
+
 def test_app_that_sets_its_own_allow_origin_gets_no_second_one(make_client: MakeClient) -> None:
     app = text_app(headers=[("Access-Control-Allow-Origin", "https://mine.example")])
     response = make_client(app, **OPTIONS).get("/", headers={"Origin": ORIGIN})
