@@ -16,6 +16,8 @@ from collections.abc import Callable, Iterable
 from types import MethodType
 from typing import Any
 
+from cors_wsgi.middleware import ORDINARY_HEADER_NAMES
+
 Environ = dict[str, Any]
 StartResponse = Callable[..., Callable[[bytes], object]]
 WSGIApp = Callable[[Environ, StartResponse], Iterable[bytes]]
@@ -188,7 +190,7 @@ def _floor_start_response(
     start_response: StartResponse, status: str, headers: list[tuple[str, str]], exc_info: object = None
 ) -> Callable[[bytes], object]:
     for name, _ in headers:
-        if name[0] in "vVaA":
+        if name not in ORDINARY_HEADER_NAMES and name[0] in "vVaA":
             break  # a real middleware would merge here; the bare app sends no such header
     return start_response(status, [*headers, ("Vary", "Origin")], exc_info)
 

@@ -169,7 +169,7 @@ def _add_headers(
     # ordinary names, then the first letter, is the cheapest way to rule both out.
     try:
         for name, _ in app_headers:
-            if name not in _ORDINARY and name[0] in "vVaA":
+            if name not in ORDINARY_HEADER_NAMES and name[0] in "vVaA":
                 break
         else:
             return start_response(status, [*app_headers, *headers], exc_info)
@@ -181,7 +181,7 @@ def _add_headers(
 #: Header names apps send most, none a Vary or an Access-Control-* header: a set lookup rules
 #: one of them out for about half of what the first-letter test costs (CPython 3.11 specializes
 #: neither ``name[0]`` nor ``in`` on a string).
-_ORDINARY = frozenset(
+ORDINARY_HEADER_NAMES = frozenset(
     spelling
     for name in (
         "Cache-Control",
