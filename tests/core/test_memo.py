@@ -34,6 +34,14 @@ POLICIES = {
     "any_origin": CORSPolicy(allow_origins="*", allow_methods=["PUT"]),
 }
 FAST = settings(max_examples=300, deadline=None)
+#: A preflight of any policy, as the tests' keyword arguments.
+ANY_PREFLIGHT = given(
+    name=st.sampled_from(sorted(POLICIES)),
+    origin=origins,
+    method=methods,
+    headers=st.none() | header_lists(),
+    private_network=st.booleans(),
+)
 
 
 def fresh(policy: CORSPolicy) -> CORSPolicy:
@@ -65,13 +73,7 @@ def test_deciding_after_an_adapters_own_memo_miss_gives_the_same_decision_and_re
 
 
 @FAST
-@given(
-    name=st.sampled_from(sorted(POLICIES)),
-    origin=origins,
-    method=methods,
-    headers=st.none() | header_lists(),
-    private_network=st.booleans(),
-)
+@ANY_PREFLIGHT
 def test_repeated_preflight_gets_the_computed_decision(
     name: str, origin: str, method: str, headers: str | None, private_network: bool
 ) -> None:
@@ -83,13 +85,7 @@ def test_repeated_preflight_gets_the_computed_decision(
 
 
 @FAST
-@given(
-    name=st.sampled_from(sorted(POLICIES)),
-    origin=origins,
-    method=methods,
-    headers=st.none() | header_lists(),
-    private_network=st.booleans(),
-)
+@ANY_PREFLIGHT
 def test_an_entrys_allowed_and_headers_are_its_decisions_first_time_and_repeated(
     name: str, origin: str, method: str, headers: str | None, private_network: bool
 ) -> None:
