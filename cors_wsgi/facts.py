@@ -1,4 +1,4 @@
-"""What a decision reads and what it returns: the request facts, the Decision and its headers.
+"""What a decision reads and returns: the request facts, the Decision, its headers and its Entry.
 
 Kept apart from the decision functions so that the policy (which precomputes
 Decisions) and the memo can use these types without importing the decision
