@@ -85,12 +85,14 @@ def _actual(policy: CORSPolicy, origin: str) -> Entry:
     """
     matcher = policy.origins
     if matcher.allow_any:
-        return _entry(True, reasons.ALLOWED, "", origin, False, policy.wildcard_headers)
+        headers = policy.wildcard_headers
+        return (True, headers, _new_tuple(Decision, (True, reasons.ALLOWED, "", origin, False, headers)))
     reason = matcher.check_unlisted(origin)
     if reason == reasons.ALLOWED:
         headers = (("Access-Control-Allow-Origin", origin), *policy.actual_headers)
-        return _entry(True, reason, "", origin, False, headers)
-    return _entry(False, reason, "", origin, False, policy.actual_refusal_headers)
+        return (True, headers, _new_tuple(Decision, (True, reason, "", origin, False, headers)))
+    headers = policy.actual_refusal_headers
+    return (False, headers, _new_tuple(Decision, (False, reason, "", origin, False, headers)))
 
 
 def decide_preflight(
