@@ -86,7 +86,7 @@ class CORSMiddleware(Engine[WSGIApp, Environ]):
             if not self.preflight_passthrough:
                 return self._answer_preflight(allowed, headers, decision, requested, environ, start_response)
         else:
-            # The memo first (length checked before hashing): a call to decide_actual
+            # The memo first (length checked before hashing): a call to actual_entry
             # costs a request about as much as the lookup it makes.
             if len(origin) <= MAX_ORIGIN_LENGTH:
                 allowed, headers, decision = policy.memo.get(origin) or unremembered_entry(policy, origin)
