@@ -163,6 +163,30 @@ def test_adapter_parts_report_what_each_variant_adds_over_the_first(monkeypatch:
     assert added == {"allowed": {"ours": 10_000, "peer": 40_000}, "refused": {"ours": 10_000, "peer": 40_000}}
 
 
+def test_the_measured_process_environment_is_the_same_whatever_the_callers(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The caller's variables would move the measured process's heap, and with it the count."""
+    seen: list[dict[str, str]] = []
+
+    def fake_run(command: list[str], *, env: dict[str, str], **kwargs: object) -> None:
+        seen.append(env)
+        out = next(arg for arg in command if arg.startswith("--callgrind-out-file=")).partition("=")[2]
+        Path(out).write_text("summary: 42\n")
+
+    monkeypatch.setattr(measure.subprocess, "run", fake_run)
+    assert measure.callgrind_total(["benchmarks.worker"], layout=2) == 42
+    monkeypatch.setenv("SOME_CALLER_VARIABLE", "x" * 300)
+    monkeypatch.setenv("PATH", "/somewhere/else:" + measure.os.environ.get("PATH", ""))
+    assert measure.callgrind_total(["benchmarks.worker"], layout=2) == 42
+    assert seen[0] == seen[1]
+    assert "SOME_CALLER_VARIABLE" not in seen[1]
+    assert sorted(name for name in seen[0] if name.startswith("BENCH_LAYOUT_")) == [
+        "BENCH_LAYOUT_0",
+        "BENCH_LAYOUT_1",
+    ]
+
+
 def test_wrk_output_is_parsed_into_rate_and_percentiles() -> None:
     output = (
         "Running 10s test @ http://127.0.0.1:8000/api/items\n"
